@@ -1,0 +1,158 @@
+"""Every error the fake can answer with, and the one place that renders them.
+
+Hierarchy (spec/api.md §7)::
+
+    FakeGalleryError                    status  applicationError.code
+    ├── InvalidArgument                 400     (validationError instead)
+    ├── Unauthenticated                 401     UNAUTHENTICATED
+    ├── PermissionDenied                403     PERMISSION_DENIED
+    ├── NotFound                        404     NOT_FOUND
+    │   ├── GalleryNotFound             404     GALLERY_NOT_FOUND
+    │   └── ItemNotFound                404     ITEM_NOT_FOUND
+    ├── MethodNotAllowed                405     METHOD_NOT_ALLOWED
+    ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
+    └── Internal                        500     INTERNAL
+
+The real Wix codes for not-found and duplicates are undocumented (spec §7.4, §12.5);
+they live here, and only here, so they are easy to change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+# Rules named in fieldViolations[].violatedRule (spec §7.1; the names are our choice).
+REQUIRED_FIELD = "REQUIRED_FIELD"
+FORMAT = "FORMAT"
+MIN = "MIN"
+MAX = "MAX"
+MIN_SIZE = "MIN_SIZE"
+MAX_SIZE = "MAX_SIZE"
+ONE_OF = "ONE_OF"
+INVALID_ARGUMENT = "INVALID_ARGUMENT"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldViolation:
+    """One broken rule on one field, as Wix reports it in a validationError."""
+
+    field: str
+    description: str
+    rule: str = INVALID_ARGUMENT
+    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "description": self.description,
+            "violatedRule": self.rule,
+            "data": self.data,
+        }
+
+
+class FakeGalleryError(Exception):
+    """Base of every error that the fake turns into a Wix-shaped JSON response."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "INTERNAL"
+    message: ClassVar[str] = "internal error"
+
+    def __init__(self, description: str, data: dict[str, Any] | None = None) -> None:
+        super().__init__(description)
+        self.description = description
+        self.data = data or {}
+
+    def to_body(self) -> dict[str, Any]:
+        """The response body: ``{message, details: {applicationError}}``."""
+        return {
+            "message": self.description,
+            "details": {
+                "applicationError": {
+                    "code": self.code,
+                    "description": self.description,
+                    "data": self.data,
+                }
+            },
+        }
+
+
+class InvalidArgument(FakeGalleryError):
+    """400: the request breaks one or more field rules (a validationError body)."""
+
+    status = 400
+    code = "INVALID_ARGUMENT"
+
+    def __init__(self, violations: list[FieldViolation]) -> None:
+        self.violations = violations
+        text = ", ".join(f'"{v.field}" {v.description}' for v in violations)
+        super().__init__(f"INVALID_ARGUMENT: {text}")
+
+    @classmethod
+    def one(
+        cls, field: str, description: str, rule: str, **data: Any
+    ) -> InvalidArgument:
+        return cls([FieldViolation(field, description, rule, data)])
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "message": self.description,
+            "details": {
+                "validationError": {
+                    "fieldViolations": [v.to_body() for v in self.violations]
+                }
+            },
+        }
+
+
+class Unauthenticated(FakeGalleryError):
+    status = 401
+    code = "UNAUTHENTICATED"
+
+
+class PermissionDenied(FakeGalleryError):
+    status = 403
+    code = "PERMISSION_DENIED"
+
+
+class NotFound(FakeGalleryError):
+    status = 404
+    code = "NOT_FOUND"
+
+
+class GalleryNotFound(NotFound):
+    code = "GALLERY_NOT_FOUND"
+
+    def __init__(self, gallery_id: str) -> None:
+        super().__init__(f"gallery '{gallery_id}' not found", {"galleryId": gallery_id})
+
+
+class ItemNotFound(NotFound):
+    code = "ITEM_NOT_FOUND"
+
+    def __init__(self, gallery_id: str, item_id: str) -> None:
+        super().__init__(
+            f"item '{item_id}' not found in gallery '{gallery_id}'",
+            {"galleryId": gallery_id, "itemId": item_id},
+        )
+
+
+class MethodNotAllowed(FakeGalleryError):
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+
+
+class DuplicateSortOrder(FakeGalleryError):
+    """409: two items of a gallery, or two galleries of a site, share a sortOrder.
+
+    spec §6.1: the status is undocumented; 409 is our choice.
+    """
+
+    status = 409
+    code = "DUPLICATE_SORT_ORDER"
+
+
+class Internal(FakeGalleryError):
+    status = 500
+    code = "INTERNAL"
