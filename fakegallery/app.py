@@ -11,7 +11,7 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import api, fixtures
+from . import api, control, fixtures
 from .config import Settings
 from .errors import FakeGalleryError, Internal, MethodNotAllowed, NotFound
 from .fake import FakeGallery, current_fake, init_app
@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for prefix in PREFIXES:
         name = "api" + prefix.replace("/", "_").replace("-", "_")
         app.register_blueprint(api.bp, url_prefix=prefix, name=name)
+    app.register_blueprint(control.bp)
     _register_errors(app)
     app.before_request(_assign_request_id)
     app.after_request(_send_request_id)

@@ -488,3 +488,16 @@ def import_gallery(fake: FakeGallery, site_id: str, spec: Mapping[str, Any]) -> 
                 ),
             )
         return gallery
+
+
+def site_state(fake: FakeGallery, site_id: str) -> Body:
+    """A site's galleries with all their items, in wire shape (for tests, and
+    the shape of a fixture file)."""
+    with fake.store.lock:
+        galleries = fake.store.list_galleries(site_id)
+        limit = max(
+            (fake.store.count_items(site_id, g.id) for g in galleries), default=0
+        )
+        wire = [gallery_wire(fake, site_id, g, 0, limit) for g in galleries]
+    state: Body = orjson.loads(orjson.dumps({"siteId": site_id, "galleries": wire}))
+    return state
