@@ -11,7 +11,7 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import api, control, fixtures
+from . import api, control, fixtures, live_api, openapi, wirelog
 from .config import Settings
 from .errors import FakeGalleryError, Internal, MethodNotAllowed, NotFound
 from .fake import FakeGallery, current_fake, init_app
@@ -34,11 +34,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         name = "api" + prefix.replace("/", "_").replace("-", "_")
         app.register_blueprint(api.bp, url_prefix=prefix, name=name)
     app.register_blueprint(control.bp)
+    app.register_blueprint(live_api.bp)
+    app.register_blueprint(openapi.bp)
     _register_errors(app)
     app.before_request(_assign_request_id)
     app.after_request(_send_request_id)
     if settings.fixtures:
         fixtures.load(fake, settings.fixtures)
+    if settings.wire_log:
+        wirelog.install(app, settings.wire_log)
     return app
 
 
@@ -77,12 +81,14 @@ def _register_errors(app: Flask) -> None:
             return render(NotFound(f"no endpoint at {request.method} {path}"))
         if error.code == 405:
             allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or ()))
-            return render(
+            response = render(
                 MethodNotAllowed(
                     f"{request.method} is not allowed on {path}; use {allowed}",
                     {"allowed": allowed.split(", ") if allowed else []},
                 )
             )
+            response.headers["Allow"] = allowed  # RFC 9110 §15.5.6
+            return response
         generic = FakeGalleryError(error.description or str(error))
         body = generic.to_body()
         body["details"]["applicationError"]["code"] = (error.name or "ERROR").upper()

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from flask import request
 
 from .config import MANAGE, PERMISSIONS, READ
-from .errors import PermissionDenied, Unauthenticated
+from .errors import PermissionDenied, SiteNotPublished, Unauthenticated
 from .fake import FakeGallery
 
 ALL = frozenset(PERMISSIONS)
+#: `X-Fake-Elevate: true` lends one call the permission it needs (ALLOW_ELEVATE).
+ELEVATE_HEADER = "X-Fake-Elevate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,8 @@ class Caller:
     site_id: str
     permissions: frozenset[str]
     key: str | None = None
+    #: True when the call used a permission only through X-Fake-Elevate.
+    elevated: bool = False
 
 
 def _token() -> str:
@@ -34,6 +38,8 @@ def authorize(fake: FakeGallery, permission: str) -> Caller:
     401 without a key (or, in strict mode, with an undeclared one); 403 when the
     key lacks the permission, is bound to another site, or no site is known.
     `PRO_GALLERY.MANAGE` includes reading (§3.2: the Manage scope reads too).
+    `X-Fake-Elevate: true` grants a missing permission for this call (unless
+    ALLOW_ELEVATE is off); then 428 SITE_NOT_PUBLISHED for an unpublished site.
     """
     settings = fake.settings
     site_header = request.headers.get("wix-site-id", "").strip() or None
@@ -63,10 +69,22 @@ def authorize(fake: FakeGallery, permission: str) -> Caller:
     if not site_id:
         raise PermissionDenied("missing wix-site-id header")
     granted = permissions | {READ} if MANAGE in permissions else permissions
+    elevate = request.headers.get(ELEVATE_HEADER, "").strip().lower()
+    elevated = False
     if permission not in granted:
-        raise PermissionDenied(
-            f"this call needs the {permission} permission; the API key has "
-            f"{', '.join(sorted(permissions)) or 'none'}",
-            {"permission": permission},
-        )
-    return Caller(site_id=site_id, permissions=permissions, key=key)
+        # seed 002_d297c0759f898f89: only 'pro-gallery.manage' may write, "You can
+        # override the permissions with the wix-auth elevate() function".
+        if elevate in ("true", "1", "yes") and settings.allow_elevate:
+            elevated = True
+        else:
+            disabled = " (ALLOW_ELEVATE is off)" if elevate else ""
+            raise PermissionDenied(
+                f"this call needs the {permission} permission; the API key has "
+                f"{', '.join(sorted(permissions)) or 'none'}{disabled}",
+                {"permission": permission},
+            )
+    if not fake.live.is_published(site_id):
+        # seeds 000/001/002: "To work with the Pro Gallery Backend API, publish
+        # your site." The status and code are our choice (errors.SiteNotPublished).
+        raise SiteNotPublished(site_id)
+    return Caller(site_id=site_id, permissions=permissions, key=key, elevated=elevated)

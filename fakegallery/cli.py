@@ -1,4 +1,5 @@
-"""The `fakegallery` command line: `serve` runs the dev server on waitress."""
+"""The `fakegallery` command line: `serve` runs the dev server on waitress,
+`demo` writes a generated fixture file."""
 
 from __future__ import annotations
 
@@ -54,6 +55,23 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 )
 @click.option("--no-fixtures", is_flag=True, help="Start with an empty store.")
 @click.option(
+    "--demo",
+    "demo_galleries",
+    type=click.IntRange(0),
+    default=None,
+    metavar="N",
+    help="Serve N generated galleries (Faker, seeded by --seed) in the default "
+    "site instead of the shipped fixtures (--fixtures still adds files).",
+)
+@click.option(
+    "--demo-items",
+    type=click.IntRange(0),
+    default=12,
+    show_default=True,
+    metavar="M",
+    help="Items per generated gallery, with --demo.",
+)
+@click.option(
     "--seed",
     type=int,
     default=None,
@@ -84,6 +102,8 @@ def serve(
     port: int,
     fixture_refs: tuple[str, ...],
     no_fixtures: bool,
+    demo_galleries: int | None,
+    demo_items: int,
     seed: int | None,
     port_file: Path | None,
     threads: int,
@@ -95,10 +115,12 @@ def serve(
     config: dict[str, Any] = dict(_parse_settings(settings))
     if seed is not None:
         config["SEED"] = seed
-    if not no_fixtures:
+    if fixture_refs or not (no_fixtures or demo_galleries is not None):
         config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
     try:
         app = create_app(config)
+        if demo_galleries is not None:
+            _load_demo(app, demo_galleries, demo_items)
     except (FixtureError, ValueError) as exc:
         fail(str(exc))
     try:
@@ -133,3 +155,90 @@ def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
         except orjson.JSONDecodeError:
             parsed.append((key.upper(), value))  # a bare string
     return parsed
+
+
+def _load_demo(app: Any, galleries: int, items: int) -> None:
+    """Generated data into the default site, through the fixture loader (so
+    it passes the same schemas as API input). Seeded by the app's seed."""
+    from . import demo, fixtures
+    from .app import get_fake
+
+    fake = get_fake(app)
+    data = demo.generate(galleries, items, seed=fake.ids.seed)
+    fixtures.load_data(fake, fixtures.validate(data, "--demo"), "--demo")
+
+
+@main.command("demo")
+@click.option(
+    "--galleries",
+    type=click.IntRange(0),
+    default=3,
+    show_default=True,
+    metavar="N",
+    help="Number of galleries to generate.",
+)
+@click.option(
+    "--items",
+    type=click.IntRange(0),
+    default=12,
+    show_default=True,
+    metavar="M",
+    help="Items per gallery: a mix of images, YouTube/Vimeo/Wix videos and text.",
+)
+@click.option(
+    "--large-gallery",
+    type=click.IntRange(0),
+    default=None,
+    metavar="K",
+    help="Give the first gallery K items instead of M (a paging target).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of ids, dates and text: the same seed writes the same bytes.",
+)
+@click.option(
+    "--site-id",
+    default=None,
+    metavar="GUID",
+    help="siteId to write into the file (default: none, so it loads into the "
+    "default site or the site a test chooses).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write the fixture file here instead of to standard output.",
+)
+def demo_command(
+    galleries: int,
+    items: int,
+    large_gallery: int | None,
+    seed: int,
+    site_id: str | None,
+    out: Path | None,
+) -> None:
+    """Write a generated fixture file (valid input for --fixtures and load())."""
+    from . import demo, fixtures
+
+    counts = [items] * galleries
+    if large_gallery is not None and counts:
+        counts[0] = large_gallery
+    data = demo.generate(galleries, counts, seed=seed, site_id=site_id)
+    try:
+        fixtures.validate(data, "generated data")
+    except FixtureError as exc:
+        fail(str(exc))
+    payload = demo.dumps(data)
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        out.write_bytes(payload)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")

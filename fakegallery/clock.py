@@ -92,6 +92,11 @@ class Ids:
         with self._lock:
             return str(uuid.UUID(int=self._requests.getrandbits(128), version=4))
 
+    def hex(self, digits: int) -> str:
+        """`digits` lower-case hex digits from the entity stream (media ids)."""
+        with self._lock:
+            return f"{self._entities.getrandbits(digits * 4):0{digits}x}"
+
     def derive(self, name: str) -> int:
         """A seed for another consumer (e.g. Faker), stable for the same seed."""
         return random.Random(f"{self.seed}:{name}").getrandbits(63)

@@ -50,6 +50,14 @@ class Settings:
     frozen_time: str | None = None
     #: Fixture files or names to load at start.
     fixtures: tuple[str, ...] = ()
+    #: Append every request/response as one JSON line to this file (wirelog.py).
+    wire_log: str | None = None
+    #: Seeds 002/004: images must be in the site's Media Manager first. When
+    #: True, an image whose imageInfo.id is not in the library is a 400.
+    strict_media: bool = False
+    #: Let a request send `X-Fake-Elevate: true` to use a permission its key
+    #: lacks for that one call, like Velo's wix-auth elevate() (seed 002).
+    allow_elevate: bool = True
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> Settings:
@@ -76,6 +84,9 @@ class Settings:
             raise ValueError("MAX_ITEM_LIMIT must be a positive integer")
         if self.seed is not None and not isinstance(self.seed, int):
             raise ValueError("SEED must be an integer")
+        for flag in ("strict_media", "allow_elevate"):
+            if not isinstance(getattr(self, flag), bool):
+                raise ValueError(f"{flag.upper()} must be true or false")
 
 
 def _parse_api_keys(raw: Any) -> dict[str, ApiKey]:

@@ -8,9 +8,12 @@ Hierarchy (spec/api.md §7)::
     ├── PermissionDenied                403     PERMISSION_DENIED
     ├── NotFound                        404     NOT_FOUND
     │   ├── GalleryNotFound             404     GALLERY_NOT_FOUND
-    │   └── ItemNotFound                404     ITEM_NOT_FOUND
+    │   ├── ItemNotFound                404     ITEM_NOT_FOUND
+    │   ├── WidgetNotFound              404     WIDGET_NOT_FOUND     (/_fake/ only)
+    │   └── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
     ├── MethodNotAllowed                405     METHOD_NOT_ALLOWED
     ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
+    ├── SiteNotPublished                428     SITE_NOT_PUBLISHED
     └── Internal                        500     INTERNAL
 
 The real Wix codes for not-found and duplicates are undocumented (spec §7.4, §12.5);
@@ -32,6 +35,8 @@ MIN_SIZE = "MIN_SIZE"
 MAX_SIZE = "MAX_SIZE"
 ONE_OF = "ONE_OF"
 INVALID_ARGUMENT = "INVALID_ARGUMENT"
+# Strict-media mode (seeds 002/004): the image is not in the site's Media Manager.
+NOT_IN_MEDIA_MANAGER = "NOT_IN_MEDIA_MANAGER"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,46 @@ class ItemNotFound(NotFound):
         super().__init__(
             f"item '{item_id}' not found in gallery '{gallery_id}'",
             {"galleryId": gallery_id, "itemId": item_id},
+        )
+
+
+class WidgetNotFound(NotFound):
+    """A live-site gallery widget the /_fake/ control plane does not know."""
+
+    code = "WIDGET_NOT_FOUND"
+
+    def __init__(self, widget_id: str) -> None:
+        super().__init__(
+            f"no gallery widget '{widget_id}' on the live site; add one with "
+            "POST /_fake/editor/galleries",
+            {"widgetId": widget_id},
+        )
+
+
+class MediaNotFound(NotFound):
+    code = "MEDIA_NOT_FOUND"
+
+    def __init__(
+        self, media_id: str, reason: str = "is not in the Media Manager"
+    ) -> None:
+        super().__init__(f"media '{media_id}' {reason}", {"mediaId": media_id})
+
+
+class SiteNotPublished(FakeGalleryError):
+    """Seeds 000/001/002: the backend API works only for a published site.
+
+    [INF] Wix does not document the answer; 428 (gRPC FAILED_PRECONDITION at
+    Wix's gateway, spec §7.2) and this code are our choice.
+    """
+
+    status = 428
+    code = "SITE_NOT_PUBLISHED"
+
+    def __init__(self, site_id: str) -> None:
+        super().__init__(
+            f"site '{site_id}' is not published: the Pro Gallery API works only "
+            "for a published site (publish it with POST /_fake/site/publish)",
+            {"siteId": site_id},
         )
 
 

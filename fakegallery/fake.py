@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from .clock import Clock, Ids, parse_time
 from .config import Settings
 from .events import EventLog
+from .live import LiveModel
 from .store import MemoryStore
 from .wire import WireBuilder
 
@@ -27,6 +28,8 @@ class FakeGallery:
         self.clock = Clock(frozen)
         self.wire = WireBuilder(settings.drop_undefined_strings)
         self.events = EventLog()
+        #: Pages, widgets, media and published flags (issue 6); shares the lock.
+        self.live = LiveModel(self.store.lock, settings.strict_media)
         self._errors_lock = threading.Lock()
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors: list[BaseException] = []
@@ -46,6 +49,7 @@ class FakeGallery:
         settings, so the fake is the same as a freshly created one."""
         with self.store.lock:
             self.store.reset()
+            self.live.reset()
             self.ids = Ids(self.ids.seed)
             frozen = self.settings.frozen_time
             self.clock = Clock(parse_time(frozen) if frozen else None)

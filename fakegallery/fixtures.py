@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from . import schemas
+from . import live, schemas
 from . import service as svc
 from .errors import InvalidArgument
 from .fake import FakeGallery
@@ -81,8 +81,9 @@ def load_data(
     target = site_id or data.get("siteId") or fake.settings.default_site_id
     if not target:
         raise FixtureError(f"{source}: no siteId and no DEFAULT_SITE_ID")
-    for gallery in data["galleries"]:
-        svc.import_gallery(fake, target, gallery)
+    imported = [svc.import_gallery(fake, target, g) for g in data["galleries"]]
+    # published, media, pages/widgets and gallery `origin` (live.py)
+    live.load_fixture(fake, target, data, [g.id for g in imported])
     return target
 
 

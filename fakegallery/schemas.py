@@ -396,11 +396,50 @@ class FixtureGallerySchema(GallerySchema):
     id = Guid()
     createdDate = Rfc3339()
     items = ListOf(Obj(FixtureItemSchema))
+    # live site (live.py): "editor" also puts a widget with this id on `page`
+    origin = Enum(("editor", "backend"))
+    page = Str(validate=non_empty)
+
+
+class Bool(fields.Field[bool]):
+    """A JSON boolean; strings and numbers are refused."""
+
+    default_error_messages = _type_messages("boolean")
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class FixtureMediaSchema(Base):
+    """A file already in the site's Media Manager (seeds 002/004)."""
+
+    id = Str(required=True, validate=non_empty)
+    width = Int(required=True, validate=between(0))
+    height = Int(required=True, validate=between(0))
+    filename = Str(allow_none=True)
+    mimeType = Str(allow_none=True)
+
+
+class FixtureWidgetSchema(Base):
+    """A gallery widget: `id` is its Editor gallery's id (which may be gone)."""
+
+    id = Guid(required=True)
+    connectedGalleryId = Guid(allow_none=True)
+
+
+class FixturePageSchema(Base):
+    name = Str(required=True, validate=non_empty)
+    widgets = ListOf(Obj(FixtureWidgetSchema), required=True)
 
 
 class FixtureSiteSchema(Base):
     siteId = Str()
     galleries = ListOf(Obj(FixtureGallerySchema), required=True)
+    published = Bool()
+    media = ListOf(Obj(FixtureMediaSchema))
+    pages = ListOf(Obj(FixturePageSchema))
 
 
 # --- turning marshmallow errors into Wix field violations ---------------------

@@ -229,6 +229,7 @@ def create_gallery(fake: FakeGallery, site_id: str, data: Mapping[str, Any]) -> 
     and `cloneFromGalleryId`, the clone gets `gallery.name`/`sortOrder` on top
     and `gallery.items` appended (undocumented; our choice).
     """
+    fake.live.check_media(site_id, data)  # STRICT_MEDIA (live.py, rule 5)
     spec: Mapping[str, Any] = data.get("gallery") or {}
     source_id = data.get("cloneFromGalleryId")
     store = fake.store
@@ -295,6 +296,7 @@ def update_gallery(
     """spec §5.6 [INF]: partial update. `items` entries with an id update that
     item (404 if it is not in the gallery); entries without one are created;
     unlisted items stay. Returns the gallery with the default page of 50 items."""
+    fake.live.check_media(site_id, data)  # STRICT_MEDIA (live.py, rule 5)
     spec = data["gallery"]
     store = fake.store
     with store.lock:
@@ -373,6 +375,7 @@ def delete_gallery(fake: FakeGallery, site_id: str, gallery_id: str) -> Body:
 def create_gallery_item(
     fake: FakeGallery, site_id: str, gallery_id: str, data: Mapping[str, Any]
 ) -> Body:
+    fake.live.check_media(site_id, data)  # STRICT_MEDIA (live.py, rule 5)
     entry = data["item"]
     store = fake.store
     with store.lock:
@@ -400,6 +403,7 @@ def update_gallery_item(
     item_id: str,
     data: Mapping[str, Any],
 ) -> Body:
+    fake.live.check_media(site_id, data)  # STRICT_MEDIA (live.py, rule 5)
     store = fake.store
     with store.lock:
         old = store.get_item(site_id, gallery_id, item_id)

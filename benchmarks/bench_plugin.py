@@ -1,0 +1,140 @@
+"""Benchmark of the plugin's two paths against the floor F of perf.md.
+
+F: median latency of a `requests.Session` GET (+ .json()) of a trivial Flask
+/ping on werkzeug `make_server(threaded=True)` in a daemon thread. Interleaved
+with it, per round: GET one item and GET a 100-item gallery through the
+in-process waitress server (the `fakegallery` fixture's path) and through the
+socket-free transport. Each figure is the median over rounds of (variant's round
+median ÷ F's round median). Also: server start (app + thread → first 200) and stop.
+
+    .venv/bin/python benchmarks/bench_plugin.py [rounds] [requests-per-round]
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+import requests
+from flask import Flask, jsonify
+from werkzeug.serving import make_server
+
+from fakegallery import create_app, demo, fixtures, get_fake
+from fakegallery.server import FakeGalleryServer
+from fakegallery.transport import wsgi_session
+
+SITE = "5a1e0c7d-9999-4222-8333-944455566677"
+HEADERS = {"Authorization": "bench", "wix-site-id": SITE}
+
+
+def floor_server() -> tuple[str, Callable[[], None]]:
+    app = Flask("floor")
+
+    @app.get("/ping")
+    def ping() -> object:
+        return jsonify(ok=True)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return f"http://127.0.0.1:{server.server_port}", stop
+
+
+def timed(call: Callable[[], object], count: int) -> float:
+    """Median seconds of `count` calls."""
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def lifecycle(rounds: int) -> tuple[float, float, float]:
+    """Medians of: create_app; server start (bind, thread, first 200); stop."""
+    apps, starts, stops = [], [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        app = create_app({"SEED": 1})
+        t1 = time.perf_counter()
+        server = FakeGalleryServer(app).start()
+        t2 = time.perf_counter()
+        server.stop()
+        apps.append(t1 - t0)
+        starts.append(t2 - t1)
+        stops.append(time.perf_counter() - t2)
+    median = statistics.median
+    return median(apps), median(starts), median(stops)
+
+
+def main(rounds: int = 7, count: int = 150) -> None:
+    app = create_app({"SEED": 1, "FROZEN_TIME": "2026-01-02T03:04:05Z"})
+    fake = get_fake(app)
+    data = demo.generate(1, 100, seed=1)
+    fixtures.load_data(fake, fixtures.validate(data, "bench"), "bench", SITE)
+    gallery = data["galleries"][0]
+    item_path = f"/pro-gallery/v2/galleries/{gallery['id']}/items/"
+    item_path += gallery["items"][0]["id"]
+    gallery_path = f"/pro-gallery/v2/galleries/{gallery['id']}?itemLimit=100"
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log
+    floor_url, stop_floor = floor_server()
+    floor = requests.Session()  # perf.md's F: a default Session
+    server = FakeGalleryServer(app).start()
+    over_http = requests.Session()
+    over_http.trust_env = False  # as the `fakegallery` fixture's client
+    over_http.headers.update(HEADERS)
+    direct = wsgi_session(app, server.url, HEADERS)
+
+    def get(session: requests.Session, url: str) -> Callable[[], object]:
+        def call() -> object:
+            response = session.get(url)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        return call
+
+    variants = {
+        "server: GET one item": get(over_http, server.url + item_path),
+        "server: GET 100-item gallery": get(over_http, server.url + gallery_path),
+        "transport: GET one item": get(direct, server.url + item_path),
+        "transport: GET 100-item gallery": get(direct, server.url + gallery_path),
+    }
+    ping = get(floor, floor_url + "/ping")
+    for call in (ping, *variants.values()):  # warm up
+        timed(call, 20)
+    floors: list[float] = []
+    ratios: dict[str, list[float]] = {name: [] for name in variants}
+    absolute: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        f = timed(ping, count)
+        floors.append(f)
+        for name, call in variants.items():
+            value = timed(call, count)
+            absolute[name].append(value)
+            ratios[name].append(value / f)
+    server.stop()
+    stop_floor()
+    lifecycle_s = lifecycle(rounds)
+    f_median = statistics.median(floors)
+    print(f"F = {f_median * 1e6:.0f} µs (median of {rounds} rounds × {count})")
+    print(f"{'operation':36} {'median µs':>10} {'× F':>6}")
+    for name in variants:
+        micros = statistics.median(absolute[name]) * 1e6
+        print(f"{name:36} {micros:10.0f} {statistics.median(ratios[name]):6.2f}")
+    names = ("create_app (no fixtures)", "server start (→ first 200)", "server stop")
+    for name, seconds in zip(names, lifecycle_s, strict=True):
+        print(f"{name:36} {seconds * 1e6:10.0f} {seconds / f_median:6.2f}")
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:3]))

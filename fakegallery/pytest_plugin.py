@@ -1,0 +1,247 @@
+"""The pytest plugin: a live, isolated Pro Gallery site per test.
+
+Registered through the ``pytest11`` entry point, so installing the package is
+enough; ``-p no:fakegallery`` turns it off. One server per session (per xdist
+worker), one fresh site per test: isolation is by site, never by a global reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from . import fixtures
+from . import service as svc
+from .app import create_app
+from .clock import parse_time
+from .server import FakeGalleryServer, ServerError, format_errors
+from .transport import wsgi_session
+
+API_PREFIX = "/pro-gallery/v2"
+#: Any non-empty key has full rights in the default AUTH="open" mode.
+DEFAULT_API_KEY = "fakegallery-test-key"
+MARKER_OPTIONS = ("fixtures", "freeze", "site_id", "api_key")
+MARKER = (
+    "fakegallery(fixtures=[...], freeze=None, site_id=None, api_key=None): "
+    "preload fixture names or paths into the test's site, freeze the fake's "
+    "clock at an RFC3339 instant (or True for now), choose the site id or the "
+    "API key of the `fakegallery` fixture."
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER)
+
+
+# --- the handle a test gets ---------------------------------------------------------
+
+
+class GallerySite:
+    """One test's site on the shared in-process server.
+
+    Attributes: `url` (origin), `api_url` (`url` + ``/pro-gallery/v2``),
+    `site_id`, `headers` (``Authorization`` and ``wix-site-id``), `client` (a
+    `requests.Session` sending those headers, ``trust_env=False``), `server`,
+    `app` and `fake` (the FakeGallery behind the server).
+    """
+
+    def __init__(
+        self, server: FakeGalleryServer, site_id: str, api_key: str = DEFAULT_API_KEY
+    ) -> None:
+        self.server = server
+        self.app = server.app
+        self.fake = server.fake
+        self.url = server.url
+        self.api_url = self.url + API_PREFIX
+        self.site_id = site_id
+        self.headers = {"Authorization": api_key, "wix-site-id": site_id}
+        self.client = requests.Session()
+        self.client.trust_env = False  # no proxy lookup for loopback (perf.md §4.4)
+        self.client.headers.update(self.headers)
+        self._sessions: list[requests.Session] = [self.client]
+        clock = self.fake.clock
+        self._clock_at_start = clock.now() if clock.frozen else None
+
+    def __repr__(self) -> str:
+        return f"<GallerySite {self.site_id} at {self.url}>"
+
+    # --- data -----------------------------------------------------------------------
+
+    def load(self, fixture: str | Path) -> None:
+        """Load a shipped fixture name (``"basic"``) or a JSON file path into
+        this site (the file's own siteId is ignored). Fails with the file name
+        and field path on a bad file (fixtures.FixtureError)."""
+        fixtures.load(self.fake, [fixture], site_id=self.site_id)
+
+    def state(self) -> dict[str, Any]:
+        """This site's galleries with all their items, in wire shape."""
+        return svc.site_state(self.fake, self.site_id)
+
+    def events(self) -> list[dict[str, Any]]:
+        """Domain events recorded for this site, oldest first."""
+        return [
+            {"eventType": e.event_type, "siteId": e.site_id, **e.to_dict()}
+            for e in self.fake.events.list(self.site_id)
+        ]
+
+    # --- the clock (per app: it moves time for every site on the server) -------------
+
+    def now(self) -> datetime:
+        return self.fake.clock.now()
+
+    def freeze(self, at: str | datetime | None = None) -> datetime:
+        """Stop the fake's clock at `at` (RFC3339 or datetime; default: now)."""
+        instant = parse_time(at) if isinstance(at, str) else at
+        self.fake.clock.freeze(instant)
+        return self.fake.clock.now()
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the clock forward (freezing it first if it runs)."""
+        self.fake.clock.advance(seconds)
+        return self.fake.clock.now()
+
+    def unfreeze(self) -> None:
+        self.fake.clock.unfreeze()
+
+    # --- socket-free access -----------------------------------------------------------
+
+    def wsgi_client(self) -> requests.Session:
+        """A `requests.Session` like `client`, but requests to `url` run through
+        the app in this thread, without a socket (same data, same site)."""
+        session = wsgi_session(self.app, self.url, self.headers)
+        self._sessions.append(session)
+        return session
+
+    # --- server-side errors -----------------------------------------------------------
+
+    def take_errors(self) -> list[BaseException]:
+        """Return and forget the exceptions the fake raised so far, e.g. in a
+        test that provokes a 500 on purpose (otherwise they fail the test)."""
+        return self.server.take_errors()
+
+    # --- live site (issue 6): methods for the published-site model go here ------------
+
+    # --- teardown ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the clients, restore the clock as it was at setup, and drop
+        this site's data and events (no other site is touched)."""
+        for session in self._sessions:
+            session.close()
+        if self._clock_at_start is None:
+            self.fake.clock.unfreeze()
+        else:
+            self.fake.clock.freeze(self._clock_at_start)
+        self.fake.store.drop_site(self.site_id)
+        self.fake.events.clear(self.site_id)
+
+
+# --- fixtures -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def fakegallery_config() -> dict[str, Any]:
+    """App settings of the session's server (upper-case keys, as for
+    `create_app`). Override it in your conftest.py, keeping session scope."""
+    return {"SEED": 0}
+
+
+@pytest.fixture(scope="session")
+def fakegallery_address() -> tuple[str, int]:
+    """(host, port) the server listens on; port 0 picks a free one."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture(scope="session")
+def fakegallery_server(
+    fakegallery_config: dict[str, Any], fakegallery_address: tuple[str, int]
+) -> Iterator[FakeGalleryServer]:
+    """One live server per session (per xdist worker), started on first use."""
+    host, port = fakegallery_address
+    server = FakeGalleryServer(create_app(fakegallery_config), host, port)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fakegallery(
+    request: pytest.FixtureRequest, fakegallery_server: FakeGalleryServer
+) -> Iterator[GallerySite]:
+    """A fresh, empty site on the session's server, for this test only."""
+    options = _marker_options(request.node)
+    fake = fakegallery_server.fake
+    site_id = options.get("site_id") or fake.ids.guid()
+    site = GallerySite(
+        fakegallery_server, site_id, options.get("api_key") or DEFAULT_API_KEY
+    )
+    try:
+        freeze = options.get("freeze")
+        if freeze is not None and freeze is not False:
+            site.freeze(None if freeze is True else freeze)
+        for ref in options.get("fixtures") or ():
+            site.load(ref)
+        yield site
+        # Errors raised after the test body (e.g. by other fixtures' teardown).
+        errors = fakegallery_server.take_errors()
+        if errors:
+            pytest.fail(format_errors(errors), pytrace=False)
+    finally:
+        site.close()
+
+
+def _marker_options(node: pytest.Item) -> dict[str, Any]:
+    marker = node.get_closest_marker("fakegallery")
+    if marker is None:
+        return {}
+    if marker.args:
+        pytest.fail(
+            "@pytest.mark.fakegallery takes keyword options only, e.g. "
+            "fixtures=['basic']",
+            pytrace=False,
+        )
+    unknown = sorted(set(marker.kwargs) - set(MARKER_OPTIONS))
+    if unknown:
+        pytest.fail(
+            f"@pytest.mark.fakegallery: unknown option(s) {unknown}; "
+            f"use {list(MARKER_OPTIONS)}",
+            pytrace=False,
+        )
+    options = dict(marker.kwargs)
+    if isinstance(options.get("fixtures"), str | Path):
+        options["fixtures"] = [options["fixtures"]]
+    return options
+
+
+# --- server-side exceptions fail the test that caused them ----------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """After the test body, raise what the fake raised while serving it (each
+    was answered 500), with the server-side traceback in the failure."""
+    __tracebackhide__ = True
+    try:
+        result = yield
+    except BaseException as exc:
+        _raise_server_errors(item, exc)
+        raise
+    _raise_server_errors(item, None)
+    return result
+
+
+def _raise_server_errors(item: pytest.Item, cause: BaseException | None) -> None:
+    __tracebackhide__ = True
+    site = getattr(item, "funcargs", {}).get("fakegallery")
+    if not isinstance(site, GallerySite):
+        return
+    errors = site.server.take_errors()
+    if errors:
+        raise ServerError(format_errors(errors)) from cause

@@ -1,0 +1,125 @@
+"""Fixture files: every shipped fixture loads; a bad file fails with its name
+and the field path, and leaves the store untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from fakegallery import create_app, get_fake
+from fakegallery import fixtures as fx
+from fakegallery import service as svc
+from fakegallery.pytest_plugin import GallerySite
+
+LARGE_SITE = "b1a2c3d4-2525-4250-8250-000000000250"
+CLASSIC_SITE = "c1a55c00-5111-4de5-b0a1-5e1d5e5110e5"
+
+
+def _site(name: str) -> tuple[str, dict[str, Any]]:
+    fake = get_fake(create_app({"SEED": 1, "FIXTURES": [name]}))
+    [site_id] = fake.store.site_ids()
+    return site_id, svc.site_state(fake, site_id)
+
+
+@pytest.mark.parametrize("name", fx.builtin_names())
+def test_every_shipped_fixture_loads(name: str) -> None:
+    raw = orjson.loads((fx.builtin_dir() / f"{name}.json").read_bytes())
+    site_id, state = _site(name)
+    assert site_id == raw["siteId"]
+    assert [g["id"] for g in state["galleries"]] == [g["id"] for g in raw["galleries"]]
+    for gallery, source in zip(state["galleries"], raw["galleries"], strict=True):
+        assert gallery["totalItems"] == len(source["items"])
+
+
+def test_shipped_fixtures_fill_distinct_sites() -> None:
+    fake = get_fake(create_app({"FIXTURES": [str(fx.builtin_dir())]}))
+    assert len(fake.store.site_ids()) == len(fx.builtin_names()) >= 3
+
+
+def test_large__25_galleries_one_with_250_items() -> None:
+    app = create_app({"FIXTURES": ["large"]})
+    _, state = _site("large")
+    assert len(state["galleries"]) == 25
+    assert max(g["totalItems"] for g in state["galleries"]) == 250
+    big = next(g for g in state["galleries"] if g["totalItems"] == 250)
+    headers = {"Authorization": "k", "wix-site-id": LARGE_SITE}
+    page = app.test_client().get(
+        f"/pro-gallery/v2/galleries/{big['id']}?itemOffset=200&itemLimit=100",
+        headers=headers,
+    )
+    assert page.status_code == 200
+    assert page.json["gallery"]["totalItems"] == 250  # type: ignore[index]
+    assert len(page.json["gallery"]["items"]) == 50  # type: ignore[index]
+
+
+def test_classic_slideshow__editor_shape() -> None:
+    site_id, state = _site("classic-slideshow")
+    assert site_id == CLASSIC_SITE
+    [gallery] = state["galleries"]
+    assert "name" not in gallery
+    assert "sortOrder" not in gallery
+    orders = [i["sortOrder"] for i in gallery["items"]]
+    assert orders[0] == 1611056409.2088726
+    assert orders == sorted(orders)
+    for item in gallery["items"]:
+        info = item["image"]["imageInfo"]
+        assert info["filename"] == info["id"]
+        assert info["url"] == "https://static.wixstatic.com/media/" + info["id"]
+
+
+def _write(path: Path, data: Any) -> Path:
+    path.write_bytes(orjson.dumps(data))
+    return path
+
+
+GOOD = {"galleries": [{"name": "ok", "items": [{"text": {"html": "<p>a</p>"}}]}]}
+
+
+def test_bad_file__names_file_and_field_path(tmp_path: Path) -> None:
+    bad = {
+        "galleries": [
+            {"items": [{"text": {"html": "x"}}, {"image": {"imageInfo": {"width": 1}}}]}
+        ]
+    }
+    path = _write(tmp_path / "broken.json", bad)
+    with pytest.raises(fx.FixtureError) as caught:
+        fx.parse(path)
+    message = str(caught.value)
+    assert message.startswith(str(path) + ": ")
+    assert "galleries[0].items[1].image.imageInfo.id: is required" in message
+    assert "galleries[0].items[1].image.imageInfo.height: is required" in message
+
+
+def test_bad_json__names_file(tmp_path: Path) -> None:
+    path = tmp_path / "trunc.json"
+    path.write_text('{"galleries": [')
+    with pytest.raises(fx.FixtureError, match=r"trunc\.json: not valid JSON"):
+        fx.parse(path)
+
+
+def test_unknown_name__lists_shipped() -> None:
+    with pytest.raises(fx.FixtureError, match=r"no-such: no such fixture.*basic"):
+        fx.resolve("no-such")
+
+
+def test_one_bad_file__nothing_loaded(tmp_path: Path) -> None:
+    good = _write(tmp_path / "good.json", GOOD)
+    bad = _write(tmp_path / "bad.json", {"galleries": [{"sortOrder": "soon"}]})
+    fake = get_fake(create_app({"SEED": 1}))
+    with pytest.raises(fx.FixtureError, match=r"bad\.json: galleries\[0\]\.sortOrder"):
+        fx.load(fake, [good, bad])
+    assert fake.store.site_ids() == []
+
+
+def test_handle_load__bad_file_leaves_site_empty(
+    fakegallery: GallerySite, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "bad.json", {"galleries": [{"items": [{}]}]})
+    with pytest.raises(fx.FixtureError, match=r"bad\.json: galleries\[0\]\.items\[0\]"):
+        fakegallery.load(path)
+    assert fakegallery.state()["galleries"] == []
+    fakegallery.load(_write(tmp_path / "good.json", GOOD))
+    assert [g["name"] for g in fakegallery.state()["galleries"]] == ["ok"]
