@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .app import PREFIXES, create_app, get_fake
+from .api import PREFIXES
+from .app import create_app, get_fake
 from .fake import FakeGallery
 
 __all__ = ["PREFIXES", "FakeGallery", "create_app", "get_fake"]

@@ -3,11 +3,13 @@ service call → JSON. The blueprint is mounted under every prefix (spec §1).""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
 from flask import Blueprint, Response, request
 from marshmallow import Schema
+from werkzeug.routing import BaseConverter
 
 from . import schemas
 from . import service as svc
@@ -16,7 +18,27 @@ from .config import MANAGE, READ
 from .errors import FORMAT, MAX, MIN, InvalidArgument
 from .fake import FakeGallery, current_fake
 
-bp = Blueprint("api", __name__)
+# spec §1: the documented prefix, the SDK's, and the one a custom host gets.
+PREFIXES = ("/pro-gallery/v2", "/progallery/v2", "/_api/pro-gallery-server/v2")
+
+
+class PrefixConverter(BaseConverter):
+    """Matches any of the API prefixes, so each endpoint is one URL rule rather
+    than one per prefix (werkzeug compiles every rule: ~0.7 ms each at start)."""
+
+    regex = "|".join(re.escape(p.lstrip("/")) for p in PREFIXES)
+    part_isolating = False  # a prefix spans several path segments
+
+
+bp = Blueprint("api", __name__, url_prefix="/<apiprefix:prefix>")
+
+
+@bp.url_value_preprocessor
+def _drop_prefix(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Every prefix serves the same store: views never see which one was used."""
+    if values is not None:
+        values.pop("prefix", None)
+
 
 # Request schemas are built once (building one per call costs ~0.4 F, perf §4.6).
 CREATE_GALLERY = schemas.CreateGalleryRequest()

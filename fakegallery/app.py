@@ -16,9 +16,6 @@ from .config import Settings
 from .errors import FakeGalleryError, Internal, MethodNotAllowed, NotFound
 from .fake import FakeGallery, current_fake, init_app
 
-# spec §1: the documented prefix, the SDK's, and the one a custom host gets.
-PREFIXES = ("/pro-gallery/v2", "/progallery/v2", "/_api/pro-gallery-server/v2")
-
 log = logging.getLogger("fakegallery")
 
 
@@ -30,9 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     settings = Settings.from_mapping(app.config)
     fake = init_app(app, settings)
-    for prefix in PREFIXES:
-        name = "api" + prefix.replace("/", "_").replace("-", "_")
-        app.register_blueprint(api.bp, url_prefix=prefix, name=name)
+    app.url_map.converters["apiprefix"] = api.PrefixConverter
+    app.register_blueprint(api.bp)  # under every prefix in api.PREFIXES
     app.register_blueprint(control.bp)
     app.register_blueprint(live_api.bp)
     app.register_blueprint(openapi.bp)

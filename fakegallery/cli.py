@@ -129,11 +129,13 @@ def serve(
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"fakegallery serving on http://{shown}:{bound}")
-    sys.stdout.flush()
+    # Port file and SIGTERM handler first: whoever sees the first line may
+    # read the file or stop the server right away.
     if port_file is not None:
         port_file.write_text(f"{bound}\n")
     signal.signal(signal.SIGTERM, _stop)
+    click.echo(f"fakegallery serving on http://{shown}:{bound}")
+    sys.stdout.flush()
     try:
         server.run()
     except KeyboardInterrupt:

@@ -33,7 +33,6 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from PIL import Image
 
 from . import schemas
 from .errors import (
@@ -422,6 +421,8 @@ def upload_media(
             MAX_SIZE,
             maxSize=MAX_UPLOAD_BYTES,
         )
+    from PIL import Image  # imported on first upload: keeps start-up fast
+
     try:
         with Image.open(BytesIO(data)) as image:
             kind = image.format or ""

@@ -179,7 +179,12 @@ class Converter:
         elif isinstance(field, fields.Dict):
             prop = {"type": "object", "description": "free-form JSON object"}
         elif isinstance(field, S.Int | fields.Integer):
-            prop = {"type": "integer"}
+            prop = {
+                "type": "integer",
+                "format": "int64",
+                "minimum": S.INT64_MIN,
+                "maximum": S.INT64_MAX,
+            }
         elif isinstance(field, S.Num | fields.Float):
             prop = {"type": "number"}
         elif isinstance(field, fields.Boolean) or type(field).__name__ == "Bool":
@@ -711,7 +716,7 @@ def build(settings: Settings, prefixes: Iterable[str]) -> Json:
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
     """The OpenAPI 3.1 description of this app (its settings shape the bounds)."""
-    from .app import PREFIXES  # app.py imports this module
+    from .api import PREFIXES
 
     cache = current_app.extensions.setdefault("fakegallery.openapi", {})
     if "doc" not in cache:

@@ -7,7 +7,7 @@ worker), one fresh site per test: isolation is by site, never by a global reset.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from . import fixtures
+from . import live as live_site
 from . import service as svc
 from .app import create_app
 from .clock import parse_time
@@ -124,7 +125,38 @@ class GallerySite:
         test that provokes a 500 on purpose (otherwise they fail the test)."""
         return self.server.take_errors()
 
-    # --- live site (issue 6): methods for the published-site model go here ------------
+    # --- the live site (see fakegallery/live.py) ------------------------------------
+
+    def live(self) -> dict[str, Any]:
+        """What a visitor of this site sees: pages → widgets → items, with
+        `empty: true` for a widget whose gallery is gone and the items dropped
+        by conversion (and why)."""
+        return live_site.live_view(self.fake, self.site_id)
+
+    def add_editor_gallery(
+        self,
+        gallery: Mapping[str, Any] | None = None,
+        page: str = live_site.DEFAULT_PAGE,
+    ) -> dict[str, Any]:
+        """Add a gallery as the Editor would: a backend gallery plus a widget
+        with the same id on `page`. Returns ``{gallery, widget}``."""
+        return live_site.add_editor_gallery(self.fake, self.site_id, gallery, page)
+
+    def connect(self, widget_id: str, gallery_id: str | None) -> dict[str, Any]:
+        """Show backend gallery `gallery_id` in a widget "from code" (None
+        shows the widget's own gallery again)."""
+        return live_site.connect(self.fake, self.site_id, widget_id, gallery_id)
+
+    def upload_media(self, data: bytes, filename: str | None = None) -> dict[str, Any]:
+        """Put a real image file in this site's Media Manager; returns its
+        ``{id, width, height, url, imageInfo, …}``."""
+        media = live_site.upload_media(self.fake, self.site_id, data, filename)
+        return media.to_dict(self.url)
+
+    def publish(self, published: bool = True) -> None:
+        """Publish (or, with False, unpublish) this site: the API refuses every
+        call against an unpublished site."""
+        live_site.set_published(self.fake, self.site_id, published)
 
     # --- teardown ---------------------------------------------------------------------
 
@@ -137,7 +169,9 @@ class GallerySite:
             self.fake.clock.unfreeze()
         else:
             self.fake.clock.freeze(self._clock_at_start)
-        self.fake.store.drop_site(self.site_id)
+        with self.fake.store.lock:
+            self.fake.store.drop_site(self.site_id)
+            self.fake.live.drop_site(self.site_id)
         self.fake.events.clear(self.site_id)
 
 
