@@ -19,7 +19,7 @@ from marshmallow import Schema, fields
 
 from . import errors as E
 from . import schemas as S
-from .api import ok
+from .api import PREFIXES, ok
 from .config import Settings
 from .fake import current_fake
 from .wire import MEDIA_TYPES
@@ -716,8 +716,6 @@ def build(settings: Settings, prefixes: Iterable[str]) -> Json:
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
     """The OpenAPI 3.1 description of this app (its settings shape the bounds)."""
-    from .api import PREFIXES
-
     cache = current_app.extensions.setdefault("fakegallery.openapi", {})
     if "doc" not in cache:
         cache["doc"] = build(current_fake().settings, PREFIXES)

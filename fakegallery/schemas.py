@@ -66,17 +66,28 @@ class Obj(fields.Nested):
     default_error_messages = _type_messages("object", "an")
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
 class Int(fields.Field[int]):
     """A JSON integer; booleans, floats and numeric strings are refused."""
 
     default_error_messages = _type_messages("integer", "an")
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> int:
+        number: int
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
-                return int(value)
+                number = int(value)
+            else:
+                raise self.make_error("invalid")
+        else:
+            number = value
+        # A float such as 1e30 is integral but past int64: stored, it would
+        # crash the JSON encoder (found by schemathesis).
+        if not INT64_MIN <= number <= INT64_MAX:
             raise self.make_error("invalid")
-        return value
+        return number
 
 
 class Num(fields.Field[float]):

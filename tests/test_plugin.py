@@ -412,7 +412,10 @@ def test_pytester__xdist_isolation(pytester: pytest.Pytester) -> None:
             assert listed["totalGalleries"] == n + 1
         """
     )
-    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
+    # Other plugins of this venv are switched off: they only slow the workers.
+    quiet = ("no:cacheprovider", "no:schemathesis", "no:hypothesispytest", "no:anyio")
+    options = [arg for name in quiet for arg in ("-p", name)]
+    result = pytester.runpytest_subprocess("-n", "2", *options)
     result.assert_outcomes(passed=6)
 
 

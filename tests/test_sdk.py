@@ -1,0 +1,269 @@
+"""Runs the official Wix JS SDK suite (tests/sdk/*.test.mjs, Node's test runner)
+against a live fakegallery, and proves that the suite catches a broken shape."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import pytest
+from werkzeug.serving import make_server
+
+from fakegallery import create_app
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+SDK_DIR = Path(__file__).parent / "sdk"
+NODE_TIMEOUT = 300  # seconds for one Node run; the suite takes about 3 s
+
+#: The 12 SDK methods, by the method-fqn the SDK puts in x-wix-bi-gateway.
+SDK_METHODS = {
+    "ListGalleries",
+    "GetGallery",
+    "ListGalleryItems",
+    "GetGalleryItem",
+    "CreateGallery",
+    "UpdateGallery",
+    "DeleteGallery",
+    "DeleteGalleryItems",
+    "BulkDeleteGalleryItems",
+    "CreateGalleryItem",
+    "UpdateGalleryItem",
+    "DeleteGalleryItem",
+}
+
+
+def need(reason: str) -> None:
+    """Skip locally; in CI (env CI set) a missing tool is a failure (issue 5)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must run the SDK suite")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    found = shutil.which("node")
+    if found is None:
+        need("node is not installed (the SDK suite needs Node 20+)")
+    assert found is not None
+    version = subprocess.run(
+        [found, "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    major = int(version.lstrip("v").split(".")[0])
+    if major < 20:
+        need(f"node {version} is too old; the SDK suite needs Node 20+")
+    if not (SDK_DIR / "node_modules" / "@wix" / "sdk").is_dir():
+        need("the SDK is not installed: run `npm ci` in tests/sdk")
+    return found
+
+
+def run_node(
+    node: str, url: str, files: Iterable[str]
+) -> subprocess.CompletedProcess[str]:
+    """`node --test` on the given files with FAKEGALLERY_URL=url."""
+    return subprocess.run(
+        [node, "--test", "--test-reporter=spec", *files],
+        cwd=SDK_DIR,
+        env={**os.environ, "FAKEGALLERY_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT,
+        check=False,
+    )
+
+
+def counts(output: str) -> dict[str, int]:
+    """The runner's closing lines, e.g. ``ℹ pass 32`` / ``ℹ fail 0``."""
+    return {
+        key: int(value)
+        for key, value in re.findall(r"^ℹ (tests|pass|fail) (\d+)$", output, re.M)
+    }
+
+
+@contextmanager
+def cli_server(log: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`python -m fakegallery serve --port 0` in a subprocess, stderr to `log`;
+    yields its URL, read from the first stdout line (no sleep: the socket is
+    bound before that line is printed)."""
+    command = [sys.executable, "-m", "fakegallery", "serve", "--port", "0"]
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [*command, "--no-fixtures", "--seed", "1", *extra],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
+    assert proc.stdout is not None
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            ready = sel.select(timeout=30)
+        line = proc.stdout.readline() if ready else ""
+        match = re.match(r"fakegallery serving on (http://\S+)", line)
+        if not match:
+            proc.kill()
+            proc.wait(timeout=10)
+            pytest.fail(f"fakegallery did not start: {line!r}\n{log.read_text()}")
+        yield match.group(1), proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        proc.stdout.close()
+
+
+def test_official_sdk_suite_passes(node: str, tmp_path: Path) -> None:
+    """All 12 SDK methods against `fakegallery serve`, with the wire log on;
+    fails with the Node output (and the server's stderr) on any failure."""
+    wire_log = tmp_path / "wire-log.jsonl"
+    files = sorted(p.name for p in SDK_DIR.glob("*.test.mjs"))
+    assert len(files) >= 6, files
+    server_log = tmp_path / "server.log"
+    with cli_server(server_log, "--config", f"WIRE_LOG={wire_log}") as (url, proc):
+        started = time.monotonic()
+        result = run_node(node, url, files)
+        elapsed = time.monotonic() - started
+        died = proc.poll()
+    if died is not None:
+        pytest.fail(f"the server died (exit {died}):\n{server_log.read_text()}")
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        pytest.fail(
+            f"the official SDK suite failed (exit {result.returncode}, "
+            f"wire log: {wire_log}):\n{output}\n--- server stderr:\n"
+            f"{server_log.read_text()}",
+            pytrace=False,
+        )
+    found = counts(output)
+    assert found.get("fail") == 0, output
+    assert found.get("pass", 0) >= 30, f"too few SDK tests ran: {found}\n{output}"
+    assert found["pass"] == found["tests"], output
+    assert elapsed < NODE_TIMEOUT
+
+    # The wire log shows, from the server's side, that every SDK method was
+    # driven and answered 200 (the SDK names itself in x-wix-bi-gateway).
+    entries = [orjson.loads(line) for line in wire_log.read_bytes().splitlines()]
+    answered = {
+        method
+        for entry in entries
+        if entry["status"] == 200
+        for method in re.findall(
+            r"ProGallery\.(\w+)",
+            entry["requestHeaders"].get("x-wix-bi-gateway", ""),
+        )
+    }
+    assert answered == SDK_METHODS, sorted(SDK_METHODS ^ answered)
+    assert all(e["path"].startswith("/progallery/v2/") for e in entries)
+    assert {e["requestHeaders"].get("authorization") for e in entries} == {
+        "sdk-…(13 chars)"
+    }, "the wire log shortens the key the SDK sends raw"
+
+
+# --- the suite must catch a broken shape -------------------------------------------
+
+Transform = Callable[[str, str, list[tuple[str, str]], bytes], tuple[str, bytes]]
+
+
+class Breaker:
+    """A test-only WSGI wrapper that rewrites the answer to POST /galleries
+    (createGallery), to show that the SDK suite notices."""
+
+    def __init__(self, app: WSGIApplication, transform: Transform) -> None:
+        self.app = app
+        self.transform = transform
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        seen: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            seen["status"], seen["headers"] = status, headers
+            return lambda data: None
+
+        result = self.app(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            getattr(result, "close", lambda: None)()
+        status, headers = seen["status"], seen["headers"]
+        if environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"].endswith(
+            "/v2/galleries"
+        ):
+            status, body = self.transform(environ["PATH_INFO"], status, headers, body)
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+
+def status_201(path: str, status: str, headers: Any, body: bytes) -> tuple[str, bytes]:
+    return ("201 CREATED" if status.startswith("200") else status), body
+
+
+def no_gallery_wrapper(
+    path: str, status: str, headers: Any, body: bytes
+) -> tuple[str, bytes]:
+    data = orjson.loads(body)
+    return status, orjson.dumps(data.get("gallery", data))
+
+
+def unparsable_dates(
+    path: str, status: str, headers: Any, body: bytes
+) -> tuple[str, bytes]:
+    return status, re.sub(
+        rb'"(createdDate|updatedDate)":"[^"]*"', rb'"\1":"soon"', body
+    )
+
+
+@contextmanager
+def broken_server(transform: Transform) -> Iterator[str]:
+    """An in-process fake behind `Breaker`, on a loopback port."""
+    app = Breaker(create_app({"SEED": 1}).wsgi_app, transform)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("transform", "symptom"),
+    [
+        (status_201, "status: 201"),
+        (no_gallery_wrapper, "Cannot read properties of undefined"),
+        (unparsable_dates, "Invalid Date"),
+    ],
+    ids=["status-201", "no-gallery-wrapper", "unparsable-dates"],
+)
+def test_sdk_suite_catches_a_broken_shape(
+    node: str, transform: Transform, symptom: str
+) -> None:
+    """Break one shape the SDK depends on, on createGallery only: the SDK
+    suite's create tests must fail, with the symptom the break causes."""
+    with broken_server(transform) as url:
+        result = run_node(node, url, ["create.test.mjs"])
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the SDK suite missed the break:\n{output}"
+    found = counts(output)
+    assert found.get("fail", 0) >= 3, output
+    assert symptom in output, output
