@@ -174,6 +174,29 @@ def _check_unique(
             )
 
 
+def _emit(
+    fake: FakeGallery,
+    site_id: str,
+    event_type: str,
+    gallery_id: str,
+    body: Body,
+    originated_from: str | None = None,
+) -> None:
+    """Record a domain event; `entityId` is the gallery id, also for item
+    events (spec §8.1 [INF])."""
+    fake.events.append(
+        ev.Event(
+            id=fake.ids.request_id(),
+            event_type=event_type,
+            site_id=site_id,
+            entity_id=gallery_id,
+            event_time=fake.clock.now().isoformat().replace("+00:00", "Z"),
+            body=body,
+            originated_from=originated_from,
+        )
+    )
+
+
 def _item_event(
     fake: FakeGallery,
     site_id: str,
@@ -182,17 +205,8 @@ def _item_event(
     body: Body,
     originated_from: str | None = None,
 ) -> None:
-    fake.events.append(
-        ev.Event(
-            id=fake.ids.request_id(),
-            event_type=event_type,
-            site_id=site_id,
-            entity_id=gallery_id,
-            event_time=fake.clock.now().isoformat().replace("+00:00", "Z"),
-            body={"actionEvent": {"body": body}},
-            originated_from=originated_from,
-        )
-    )
+    action = {"actionEvent": {"body": body}}
+    _emit(fake, site_id, event_type, gallery_id, action, originated_from)
 
 
 def _gallery_event(
@@ -206,16 +220,7 @@ def _gallery_event(
         key = "createdEvent" if event_type == ev.GALLERY_CREATED else "updatedEvent"
         field = "entity" if key == "createdEvent" else "currentEntity"
         body = {key: {field: orjson.loads(orjson.dumps(entity))}}
-    fake.events.append(
-        ev.Event(
-            id=fake.ids.request_id(),
-            event_type=event_type,
-            site_id=site_id,
-            entity_id=gid,
-            event_time=fake.clock.now().isoformat().replace("+00:00", "Z"),
-            body=body,
-        )
-    )
+    _emit(fake, site_id, event_type, gid, body)
 
 
 # --- galleries ----------------------------------------------------------------
