@@ -423,13 +423,10 @@ class Bool(fields.Field[bool]):
         return value
 
 
-class FixtureMediaSchema(Base):
-    """A file already in the site's Media Manager (seeds 002/004)."""
+class FixtureMediaSchema(CommonImageSchema):
+    """A file already in the site's Media Manager (seeds 002/004): an imageInfo
+    plus its MIME type."""
 
-    id = Str(required=True, validate=non_empty)
-    width = Int(required=True, validate=between(0))
-    height = Int(required=True, validate=between(0))
-    filename = Str(allow_none=True)
     mimeType = Str(allow_none=True)
 
 
