@@ -12,7 +12,7 @@ import pytest
 from fakegallery import create_app, get_fake
 from fakegallery import fixtures as fx
 from fakegallery import service as svc
-from fakegallery.pytest_plugin import GallerySite
+from fakegallery.site import GallerySite
 
 LARGE_SITE = "b1a2c3d4-2525-4250-8250-000000000250"
 CLASSIC_SITE = "c1a55c00-5111-4de5-b0a1-5e1d5e5110e5"

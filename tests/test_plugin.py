@@ -16,9 +16,9 @@ from flask import Flask
 
 from fakegallery import create_app, get_fake
 from fakegallery import service as svc
-from fakegallery.pytest_plugin import GallerySite
 from fakegallery.schemas import GUID_RE
 from fakegallery.server import FakeGalleryServer, ServerError
+from fakegallery.site import GallerySite
 from fakegallery.transport import wsgi_session
 
 BASIC_GALLERY = "6f1d8a52-3b7e-4c1a-9d2f-1a2b3c4d5e01"
