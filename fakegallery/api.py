@@ -53,12 +53,18 @@ def ok(body: Any) -> Response:
     return Response(orjson.dumps(body), status=200, mimetype="application/json")
 
 
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
+
+
 def int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
     """A numeric query parameter; non-numeric or out of range → 400 (§7.4)."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
     try:
+        # int() alone also takes "1_0" and non-ASCII digits ("٣", "１").
+        if not _DECIMAL.fullmatch(raw):
+            raise ValueError(raw)
         value = int(raw)
     except ValueError:
         raise InvalidArgument.one(
@@ -73,7 +79,7 @@ def int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
 
 def guid(name: str, value: str) -> str:
     """Path ids are GUIDs (`@format GUID`, spec §7.4)."""
-    if not schemas.GUID_RE.match(value):
+    if not schemas.GUID_RE.fullmatch(value):  # `$` alone lets a final \n through
         raise InvalidArgument.one(name, "must be a GUID", FORMAT, type="GUID")
     return value
 

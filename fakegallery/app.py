@@ -55,6 +55,27 @@ def _send_request_id(response: Response) -> Response:
     # spec §2.2: the SDK copies this header into error.requestId.
     request_id = g.get("request_id") or current_fake().ids.request_id()
     response.headers["X-Wix-Request-Id"] = request_id
+    return _json_only(response)
+
+
+def _json_only(response: Response) -> Response:
+    """spec §2.1: every answer is JSON. Two come from Flask as HTML and skip the
+    error handlers: the automatic OPTIONS answer and werkzeug's redirect of a
+    path with `//` (a RoutingException). Give them JSON bodies; keep the
+    status and the Allow/Location headers."""
+    if response.mimetype != "text/html" or response.direct_passthrough:
+        return response
+    body: dict[str, Any] = {}
+    if response.status_code != 200:
+        location = response.headers.get("Location", "")
+        error = FakeGalleryError(f"{request.path} moved to {location}".strip())
+        body = error.to_body()
+        application = body["details"]["applicationError"]
+        reason = response.status.split(" ", 1)[-1]  # "308 PERMANENT REDIRECT"
+        application["code"] = reason.upper().replace(" ", "_")
+        application["data"] = {"location": location} if location else {}
+    response.set_data(orjson.dumps(body))
+    response.mimetype = "application/json"
     return response
 
 
@@ -87,7 +108,8 @@ def _register_errors(app: Flask) -> None:
             return response
         generic = FakeGalleryError(error.description or str(error))
         body = generic.to_body()
-        body["details"]["applicationError"]["code"] = (error.name or "ERROR").upper()
+        code = (error.name or "ERROR").upper().replace(" ", "_")
+        body["details"]["applicationError"]["code"] = code
         status = error.code or 500
         return Response(orjson.dumps(body), status=status, mimetype="application/json")
 

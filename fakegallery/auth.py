@@ -27,7 +27,8 @@ class Caller:
 def _token() -> str:
     raw = request.headers.get("Authorization", "").strip()
     # The SDK sends the raw key or token; some clients add "Bearer " (§3.1 [INF]).
-    if raw[:7].lower() == "bearer ":
+    # A bare "Bearer" (empty token, the header already stripped) is no token.
+    if raw[:7].lower() == "bearer " or raw.lower() == "bearer":
         raw = raw[7:].strip()
     return raw
 

@@ -92,6 +92,8 @@ def _validator(fn: Callable[[Any], Any], prop: Json) -> None:
     if fn is S.non_empty:
         prop["minLength"] = 1
         return
+    if fn is S.shallow:
+        return  # a nesting-depth limit has no JSON Schema keyword
     bounds = inspect.getclosurevars(fn).nonlocals
     if owner == "between.<locals>.check":
         if bounds["low"] is not None:

@@ -52,10 +52,48 @@ class Str(fields.String):
     default_error_messages = _type_messages("string")
 
 
+#: Deepest nesting accepted inside a free-form object (protobuf's default
+#: recursion limit). Deeper values would crash orjson.dumps (limit 254 levels)
+#: when the item is stored or echoed in an event: a 500 (found by review).
+MAX_FREE_FORM_DEPTH = 100
+
+
+def _depth(value: Any) -> int:
+    """How many objects/arrays deep `value` nests (a scalar is 0)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def shallow(value: Any) -> None:
+    """Validator of free-form objects: at most MAX_FREE_FORM_DEPTH levels."""
+    if _depth(value) > MAX_FREE_FORM_DEPTH:
+        raise ValidationError(
+            rule(
+                E.MAX,
+                f"nests deeper than {MAX_FREE_FORM_DEPTH} levels",
+                maxDepth=MAX_FREE_FORM_DEPTH,
+            )
+        )
+
+
 class Dict(fields.Dict):
     """A free-form JSON object (exif, css, wixLinkData), stored as sent."""
 
     default_error_messages = _type_messages("object", "an")
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.validators.append(shallow)
 
 
 class ListOf(fields.List[Any]):
@@ -117,7 +155,7 @@ class Guid(Str):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> str:
         text = super()._deserialize(value, attr, data, **kw)
-        if not GUID_RE.match(text):
+        if not GUID_RE.fullmatch(text):  # `$` alone lets a final \n through
             raise self.make_error("guid")
         return text
 

@@ -104,6 +104,17 @@ def _free_sort_order(fake: FakeGallery, taken: Iterable[float | None]) -> float:
     return value
 
 
+def _fresh_id(fake: FakeGallery, site_id: str) -> str:
+    """A new GUID no gallery or item of the site has. Imported fixtures keep
+    their ids, and a state exported under the same SEED holds exactly the ids
+    the generator draws next: without this check createGallery overwrote the
+    imported gallery (found by review)."""
+    entity_id = fake.ids.guid()
+    while fake.store.has_id(site_id, entity_id):
+        entity_id = fake.ids.guid()
+    return entity_id
+
+
 def _new_item(
     fake: FakeGallery,
     gallery_id: str,
@@ -111,11 +122,11 @@ def _new_item(
     sort_order: float | None,
     now: str,
     *,
-    item_id: str | None = None,
+    item_id: str,
     updated: str | None = None,
 ) -> Item:
     wire: Body = {
-        "id": item_id or fake.ids.guid(),
+        "id": item_id,
         "createdDate": now,
         "updatedDate": updated or now,
     }
@@ -251,7 +262,7 @@ def create_gallery(fake: FakeGallery, site_id: str, data: Mapping[str, Any]) -> 
                 key=lambda i: (i.sort_order or 0.0, i.seq),
             )
         galleries = {g.id: g.sort_order for g in store.list_galleries(site_id)}
-        gallery_id = fake.ids.guid()
+        gallery_id = _fresh_id(fake, site_id)
         sort_order = spec.get("sortOrder")
         if sort_order is None:
             sort_order = _free_sort_order(fake, galleries.values())
@@ -262,19 +273,22 @@ def create_gallery(fake: FakeGallery, site_id: str, data: Mapping[str, Any]) -> 
             {**galleries, gallery_id: sort_order},
             [gallery_id],
         )
+        explicit = [i.get("sortOrder") for i in spec.get("items", ())]
         items: list[Item] = []
         for src in sources:
             wire = src.wire()
-            wire.update(id=fake.ids.guid(), createdDate=now, updatedDate=now)
-            value = _free_sort_order(fake, ())
+            wire.update(id=_fresh_id(fake, site_id), createdDate=now, updatedDate=now)
+            # `explicit`: a copy must not take a sortOrder that a new item of
+            # the same request asks for (a 409 the caller could not avoid).
+            value = _free_sort_order(fake, explicit)
             wire["sortOrder"] = value
             items.append(_freeze(fake, gallery_id, wire, value))
-        explicit = [i.get("sortOrder") for i in spec.get("items", ())]
         for entry in spec.get("items", ()):
             value = entry.get("sortOrder")
             if value is None:
                 value = _free_sort_order(fake, explicit)
-            items.append(_new_item(fake, gallery_id, entry, value, now))
+            new_id = _fresh_id(fake, site_id)
+            items.append(_new_item(fake, gallery_id, entry, value, now, item_id=new_id))
         _check_unique(
             fake,
             "item",
@@ -317,36 +331,37 @@ def update_gallery(
         explicit = [e.get("sortOrder") for e in spec.get("items", ())]
         taken = [i.sort_order for i in current.values()] + explicit
         created: list[Item] = []
-        updated: list[Item] = []
+        # by id: entries naming one item twice apply in order, one event
+        updated: dict[str, Item] = {}
         for entry in spec.get("items", ()):
             if "id" in entry:
-                old = current.get(entry["id"])
+                old = updated.get(entry["id"]) or current.get(entry["id"])
                 if old is None:
                     raise ItemNotFound(gallery_id, entry["id"])
-                updated.append(_patched_item(fake, old, entry, now))
+                updated[old.id] = _patched_item(fake, old, entry, now)
             else:
                 value = entry.get("sortOrder")
                 if value is None:
                     value = _free_sort_order(fake, taken)
                     taken.append(value)
-                created.append(_new_item(fake, gallery_id, entry, value, now))
+                new_id = _fresh_id(fake, site_id)
+                created.append(
+                    _new_item(fake, gallery_id, entry, value, now, item_id=new_id)
+                )
+        changed = (*updated.values(), *created)
         final = {i.id: i.sort_order for i in current.values()}
-        final.update({i.id: i.sort_order for i in (*updated, *created)})
+        final.update({i.id: i.sort_order for i in changed})
         _check_unique(
-            fake,
-            "item",
-            f"in gallery '{gallery_id}'",
-            final,
-            [i.id for i in (*updated, *created)],
+            fake, "item", f"in gallery '{gallery_id}'", final, [i.id for i in changed]
         )
         gallery = Gallery(
             gallery_id, name, sort_order, gallery.created_date, gallery.seq
         )
         store.put_gallery(site_id, gallery)
-        for item in (*updated, *created):
+        for item in changed:
             store.put_item(site_id, item)
         _gallery_event(fake, site_id, ev.GALLERY_UPDATED, gallery, gallery_id)
-        for item in updated:
+        for item in updated.values():
             _item_event(
                 fake, site_id, ev.ITEM_UPDATED, gallery_id, {"updatedItem": item.wire()}
             )
@@ -388,7 +403,9 @@ def create_gallery_item(
         value = entry.get("sortOrder")
         if value is None:
             value = _free_sort_order(fake, current.values())
-        item = _new_item(fake, gallery_id, entry, value, format_time(fake.clock.now()))
+        now = format_time(fake.clock.now())
+        new_id = _fresh_id(fake, site_id)
+        item = _new_item(fake, gallery_id, entry, value, now, item_id=new_id)
         _check_unique(
             fake,
             "item",
@@ -471,7 +488,7 @@ def import_gallery(fake: FakeGallery, site_id: str, spec: Mapping[str, Any]) -> 
     with store.lock:
         now = format_time(fake.clock.now())
         gallery = Gallery(
-            spec.get("id") or fake.ids.guid(),
+            spec.get("id") or _fresh_id(fake, site_id),
             spec.get("name"),
             spec.get("sortOrder"),
             spec.get("createdDate") or now,
@@ -492,7 +509,7 @@ def import_gallery(fake: FakeGallery, site_id: str, spec: Mapping[str, Any]) -> 
                     entry,
                     value,
                     created,
-                    item_id=entry.get("id"),
+                    item_id=entry.get("id") or _fresh_id(fake, site_id),
                     updated=entry.get("updatedDate") or created,
                 ),
             )

@@ -75,6 +75,16 @@ class MemoryStore:
         with self.lock:
             return next(self._seq)
 
+    def has_id(self, site_id: str, entity_id: str) -> bool:
+        """True when a gallery or an item of the site already has this id."""
+        with self.lock:
+            site = self._sites.get(site_id)
+            if site is None:
+                return False
+            return entity_id in site.galleries or any(
+                entity_id in items for items in site.items.values()
+            )
+
     def _site(self, site_id: str) -> _Site:
         site = self._sites.get(site_id)
         if site is None:

@@ -113,3 +113,14 @@ def test_apps_do_not_share_state():
     first.test_client().post("/pro-gallery/v2/galleries", json={}, headers=headers)
     listed = second.test_client().get("/pro-gallery/v2/galleries", headers=headers)
     assert listed.json["totalGalleries"] == 0
+
+
+def test_other_http_errors_are_wix_shaped(check_error):
+    app = create_app({"MAX_CONTENT_LENGTH": 16})
+    response = app.test_client().post(
+        "/pro-gallery/v2/galleries",
+        json={"gallery": {"name": "x" * 100}},
+        headers={"Authorization": "k"},
+    )
+    check_error(response, 413, "REQUEST_ENTITY_TOO_LARGE")
+    assert response.mimetype == "application/json"
