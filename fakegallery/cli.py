@@ -134,9 +134,10 @@ def serve(
     if port_file is not None:
         port_file.write_text(f"{bound}\n")
     signal.signal(signal.SIGTERM, _stop)
-    click.echo(f"fakegallery serving on http://{shown}:{bound}")
-    sys.stdout.flush()
     try:
+        # Inside the try: a signal right after this line is a clean stop too.
+        click.echo(f"fakegallery serving on http://{shown}:{bound}")
+        sys.stdout.flush()
         server.run()
     except KeyboardInterrupt:
         pass

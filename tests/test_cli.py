@@ -78,6 +78,21 @@ def test_serve__first_line_request_and_sigterm(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_serve__signal_right_after_first_line_is_a_clean_stop(
+    sig: signal.Signals,
+) -> None:
+    proc = _serve("--no-fixtures")
+    try:
+        assert FIRST_LINE.match(_first_line(proc.stdout))  # type: ignore[arg-type]
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        proc.kill() if proc.poll() is None else None
+    assert proc.returncode == 0, err
+    assert "Aborted" not in err
+
+
 def test_serve__demo_serves_generated_data(http: requests.Session) -> None:
     proc = _serve("--demo", "2", "--demo-items", "3", "--seed", "9")
     try:
