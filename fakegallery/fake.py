@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from .clock import Clock, Ids, parse_time
 from .config import Settings
 from .events import EventLog
-from .live import LiveModel
+from .live_model import LiveModel
 from .store import MemoryStore
 from .wire import WireBuilder
 

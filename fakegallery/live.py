@@ -1,5 +1,9 @@
-"""The live site of each fake site: pages with gallery widgets, galleries
-connected to widgets from code, the Media Manager library and the published flag.
+"""The live site of each fake site: what visitors see, and the actions on it.
+
+Pages with gallery widgets, galleries connected to widgets from code, the Media
+Manager and the published flag. Their state is LiveModel (live_model.py); media
+records and uploads are in media.py; this module computes the views and performs
+the actions, and is the live-site API (`upload_media` is re-exported here).
 
 The model holds only what the backend store does not: widgets, connections,
 media and the flag. What a visitor sees is computed from the store at view time
@@ -26,37 +30,23 @@ Rules, with the vendor document (/work/shared/seeds/) each comes from:
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from io import BytesIO
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from . import schemas
-from .errors import (
-    FORMAT,
-    MAX_SIZE,
-    NOT_IN_MEDIA_MANAGER,
-    REQUIRED_FIELD,
-    FieldViolation,
-    GalleryNotFound,
-    InvalidArgument,
-    MediaNotFound,
-    WidgetNotFound,
-)
-from .wire import MEDIA_URL
+from . import service as svc
+from .errors import FORMAT, GalleryNotFound, InvalidArgument
+from .live_model import Widget
+from .media import Media, image_ids, image_info
+from .media import upload_media as upload_media  # re-exported: the live-site API
 
 if TYPE_CHECKING:
     from .fake import FakeGallery
 
 #: The page an Editor gallery lands on when none is named.
 DEFAULT_PAGE = "home"
-#: Where the fake serves an uploaded file back (GET), under the control plane.
-MEDIA_PATH = "/_fake/media/"
-#: Wix's limit for one image in the Media Manager is 25 MB [INF: applied as-is].
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 #: Reasons an item is dropped when a backend gallery is shown from code (seed 004).
 TEXT_ITEM = "TEXT_ITEM"
@@ -66,216 +56,7 @@ _REASONS = {
     LINK_TEXT: "items whose link has `text` cannot be converted to $w.Gallery items",
 }
 
-# Pillow format → (file extension in the Wix media id, MIME type). Formats the
-# Media Manager takes as images; anything else Pillow reads is refused.
-_FORMATS = {
-    "JPEG": ("jpg", "image/jpeg"),
-    "PNG": ("png", "image/png"),
-    "GIF": ("gif", "image/gif"),
-    "WEBP": ("webp", "image/webp"),
-    "BMP": ("bmp", "image/bmp"),
-    "TIFF": ("tif", "image/tiff"),
-}
-
 Body = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Widget:
-    """A pro gallery element on a page. Its id is its Editor gallery's id."""
-
-    id: str
-    page: str
-    #: The backend gallery page code shows in it instead (rule 3), if any.
-    connected_gallery_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Media:
-    """A file of the site's Media Manager. `data` is None for media that are
-    only declared (fixtures, or images the fixture's items reference)."""
-
-    id: str
-    width: int
-    height: int
-    mime_type: str | None = None
-    filename: str | None = None
-    data: bytes | None = field(default=None, repr=False)
-
-    def to_dict(self, base_url: str = "") -> Body:
-        """The JSON shape of /_fake/media; `url` is where the fake serves the
-        file (None when there is no file), `wixUrl` what items' imageInfo.url is."""
-        info: Body = {"id": self.id, "width": self.width, "height": self.height}
-        if self.filename:
-            info["filename"] = self.filename
-        return {
-            "id": self.id,
-            "width": self.width,
-            "height": self.height,
-            "mimeType": self.mime_type,
-            "filename": self.filename,
-            "sizeInBytes": len(self.data) if self.data is not None else None,
-            "url": f"{base_url}{MEDIA_PATH}{self.id}"
-            if self.data is not None
-            else None,
-            "wixUrl": MEDIA_URL + self.id,
-            "imageInfo": info,
-        }
-
-
-@dataclass(slots=True)
-class _LiveSite:
-    widgets: dict[str, Widget] = field(default_factory=dict)  # creation order
-    media: dict[str, Media] = field(default_factory=dict)
-    published: bool = True  # sites are published unless told otherwise
-    media_prefix: str | None = None  # the owner part of Wix media ids
-
-
-class LiveModel:
-    """Per-site widgets, connections, media and published flags. It shares the
-    store's re-entrant lock, so a view sees the store and the widgets at one
-    instant and an Editor gallery's gallery and widget appear together."""
-
-    def __init__(self, lock: threading.RLock, strict_media: bool = False) -> None:
-        self.lock = lock
-        self.strict_media = strict_media
-        self._sites: dict[str, _LiveSite] = {}
-
-    def reset(self) -> None:
-        with self.lock:
-            self._sites = {}
-
-    def drop_site(self, site_id: str) -> None:
-        with self.lock:
-            self._sites.pop(site_id, None)
-
-    def _site(self, site_id: str) -> _LiveSite:
-        site = self._sites.get(site_id)
-        if site is None:
-            site = self._sites[site_id] = _LiveSite()
-        return site
-
-    # --- publishing (rule 6) -------------------------------------------------------
-
-    def is_published(self, site_id: str) -> bool:
-        with self.lock:
-            site = self._sites.get(site_id)
-            return site is None or site.published
-
-    def set_published(self, site_id: str, published: bool) -> None:
-        with self.lock:
-            self._site(site_id).published = published
-
-    # --- widgets (rules 1, 3, 4) ---------------------------------------------------
-
-    def widgets(self, site_id: str) -> tuple[Widget, ...]:
-        with self.lock:
-            site = self._sites.get(site_id)
-            return tuple(site.widgets.values()) if site else ()
-
-    def get_widget(self, site_id: str, widget_id: str) -> Widget:
-        with self.lock:
-            site = self._sites.get(site_id)
-            widget = site.widgets.get(widget_id) if site else None
-            if widget is None:
-                raise WidgetNotFound(widget_id)
-            return widget
-
-    def put_widget(self, site_id: str, widget: Widget) -> None:
-        """Add a widget, or replace the one with the same id (keeping its place)."""
-        with self.lock:
-            self._site(site_id).widgets[widget.id] = widget
-
-    def connect(self, site_id: str, widget_id: str, gallery_id: str | None) -> Widget:
-        """Show `gallery_id` in the widget from code; None shows its own again."""
-        with self.lock:
-            widget = replace(
-                self.get_widget(site_id, widget_id), connected_gallery_id=gallery_id
-            )
-            self._sites[site_id].widgets[widget_id] = widget
-            return widget
-
-    # --- the Media Manager (rule 5) ------------------------------------------------
-
-    def media(self, site_id: str) -> tuple[Media, ...]:
-        with self.lock:
-            site = self._sites.get(site_id)
-            return tuple(site.media.values()) if site else ()
-
-    def has_media(self, site_id: str, media_id: str) -> bool:
-        with self.lock:
-            site = self._sites.get(site_id)
-            return site is not None and media_id in site.media
-
-    def add_media(self, site_id: str, media: Media) -> None:
-        with self.lock:
-            self._site(site_id).media[media.id] = media
-
-    def find_media(self, media_id: str, site_id: str | None = None) -> Media:
-        """The media with this id in `site_id`, or in any site when None (media
-        ids are random, so a bare URL can find its file)."""
-        with self.lock:
-            sites = (
-                [self._sites.get(site_id)] if site_id else list(self._sites.values())
-            )
-            for site in sites:
-                if site is not None and media_id in site.media:
-                    return site.media[media_id]
-        raise MediaNotFound(media_id)
-
-    def media_prefix(self, site_id: str, draw: Callable[[], str]) -> str:
-        """The site's 6-hex owner prefix of media ids, drawn once with `draw()`."""
-        with self.lock:
-            site = self._site(site_id)
-            if site.media_prefix is None:
-                site.media_prefix = draw()
-            return site.media_prefix
-
-    def check_media(self, site_id: str, data: Mapping[str, Any]) -> None:
-        """Strict-media mode: every image of a validated write request (`item`,
-        or `gallery.items[]`) must be in the site's library (seeds 002, 004).
-        Raises one 400 naming every offending `…image.imageInfo.id`."""
-        if not self.strict_media:
-            return
-        entries: list[tuple[str, Mapping[str, Any]]] = []
-        item = data.get("item")
-        if isinstance(item, Mapping):
-            entries.append(("item", item))
-        gallery = data.get("gallery")
-        if isinstance(gallery, Mapping):
-            for index, entry in enumerate(gallery.get("items") or ()):
-                entries.append((f"gallery.items[{index}]", entry))
-        found: list[FieldViolation] = []
-        with self.lock:
-            site = self._sites.get(site_id)
-            library = site.media if site else {}
-            for path, entry in entries:
-                for where, media_id in _image_ids(entry):
-                    if media_id not in library:
-                        found.append(
-                            FieldViolation(
-                                f"{path}.{where}",
-                                f"'{media_id}' is not in the site's Media Manager: "
-                                "upload it first (POST /_fake/media) or declare it "
-                                "in the fixture's `media`",
-                                NOT_IN_MEDIA_MANAGER,
-                                {"mediaId": media_id},
-                            )
-                        )
-        if found:
-            raise InvalidArgument(found)
-
-
-def _image_ids(entry: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    """(relative field path, media id) of an item's image and secondary image."""
-    image = entry.get("image")
-    if isinstance(image, Mapping) and isinstance(image.get("imageInfo"), Mapping):
-        yield "image.imageInfo.id", image["imageInfo"]["id"]
-    secondary = entry.get("secondaryMedia")
-    if isinstance(secondary, Mapping):
-        image = secondary.get("image")
-        if isinstance(image, Mapping) and isinstance(image.get("imageInfo"), Mapping):
-            yield "secondaryMedia.image.imageInfo.id", image["imageInfo"]["id"]
 
 
 # --- what a visitor sees ------------------------------------------------------------
@@ -369,9 +150,6 @@ def add_editor_gallery(
     """Add a gallery as the Editor's Add Panel would (seed 004, scenario 1): a
     backend gallery (created like createGallery, events included) and a widget
     on `page` with the same id, both or neither. Returns `{gallery, widget}`."""
-    # service imports fake, which imports this module: import it when used.
-    from . import service as svc
-
     if not isinstance(page, str) or not page.strip():
         raise InvalidArgument.one("page", "must be a non-empty string", FORMAT)
     data = schemas.load(_EDITOR_GALLERY, {"gallery": dict(gallery or {})})
@@ -404,57 +182,6 @@ def set_published(fake: FakeGallery, site_id: str, published: bool) -> Body:
     return {"siteId": site_id, "published": published}
 
 
-def upload_media(
-    fake: FakeGallery, site_id: str, data: bytes, filename: str | None = None
-) -> Media:
-    """Put a real image file in the site's Media Manager. Pillow reads its
-    format and size; anything that is not an accepted image is a 400 on `file`.
-    The id looks like Wix's: `<6 hex>_<32 hex>~mv2.<ext>`, from the seeded Ids."""
-    if not data:
-        raise InvalidArgument.one(
-            "file", "is required and must not be empty", REQUIRED_FIELD
-        )
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidArgument.one(
-            "file",
-            f"is larger than {MAX_UPLOAD_BYTES} bytes",
-            MAX_SIZE,
-            maxSize=MAX_UPLOAD_BYTES,
-        )
-    from PIL import Image  # imported on first upload: keeps start-up fast
-
-    try:
-        with Image.open(BytesIO(data)) as image:
-            kind = image.format or ""
-            width, height = image.size
-            image.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise InvalidArgument.one(
-            "file", "is not an image file that can be read", FORMAT, type="image"
-        ) from None
-    if kind not in _FORMATS:
-        raise InvalidArgument.one(
-            "file",
-            f"is a {kind} image; the Media Manager takes {', '.join(_FORMATS)}",
-            FORMAT,
-            type="image",
-            formats=list(_FORMATS),
-        )
-    ext, mime = _FORMATS[kind]
-    with fake.live.lock:
-        prefix = fake.live.media_prefix(site_id, lambda: fake.ids.hex(6))
-        media = Media(
-            id=f"{prefix}_{fake.ids.hex(32)}~mv2.{ext}",
-            width=width,
-            height=height,
-            mime_type=mime,
-            filename=filename or None,
-            data=bytes(data),
-        )
-        fake.live.add_media(site_id, media)
-    return media
-
-
 # --- fixtures -------------------------------------------------------------------
 
 
@@ -470,9 +197,9 @@ def load_fixture(
             live.set_published(site_id, bool(data["published"]))
         for spec, gallery_id in zip(data["galleries"], gallery_ids, strict=True):
             for entry in spec.get("items", ()):
-                for _where, media_id in _image_ids(entry):
+                for _where, media_id in image_ids(entry):
                     if not live.has_media(site_id, media_id):
-                        info = _image_info(entry, media_id)
+                        info = image_info(entry, media_id)
                         live.add_media(
                             site_id,
                             Media(
@@ -504,12 +231,3 @@ def load_fixture(
                         widget["id"], page["name"], widget.get("connectedGalleryId")
                     ),
                 )
-
-
-def _image_info(entry: Mapping[str, Any], media_id: str) -> Mapping[str, Any]:
-    for image in (entry.get("image"), (entry.get("secondaryMedia") or {}).get("image")):
-        if isinstance(image, Mapping):
-            info = image.get("imageInfo") or {}
-            if info.get("id") == media_id:
-                return info
-    return {}
