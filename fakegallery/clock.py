@@ -22,6 +22,12 @@ def parse_time(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def format_precise(value: datetime, timespec: str = "auto") -> str:
+    """RFC3339 UTC with sub-second digits and a ``Z``, as webhook `eventTime`s
+    have (§4.7); `timespec` as for `datetime.isoformat`."""
+    return value.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
 def format_time(value: datetime) -> str:
     """RFC3339 UTC with whole seconds, as real Pro Gallery responses have (§4.7)."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

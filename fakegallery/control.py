@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 
 from . import service as svc
 from .api import ok
-from .clock import parse_time
+from .clock import format_precise, parse_time
 from .errors import FORMAT, InvalidArgument
 from .fake import current_fake
 
@@ -69,7 +69,7 @@ def events() -> Response:
 
 def _clock_body() -> dict[str, Any]:
     clock = current_fake().clock
-    now = clock.now().isoformat().replace("+00:00", "Z")
+    now = format_precise(clock.now())
     return {"now": now, "frozen": clock.frozen}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 
 from . import events as ev
+from .clock import format_precise
 from .fake import FakeGallery
 from .service_common import Body, gallery_wire
 from .store import Gallery
@@ -26,7 +27,7 @@ def _emit(
             event_type=event_type,
             site_id=site_id,
             entity_id=gallery_id,
-            event_time=fake.clock.now().isoformat().replace("+00:00", "Z"),
+            event_time=format_precise(fake.clock.now()),
             body=body,
             originated_from=originated_from,
         )

@@ -30,6 +30,7 @@ import orjson
 from flask import Flask
 from werkzeug.wsgi import get_input_stream
 
+from .clock import format_precise
 from .fake import FakeGallery
 
 if TYPE_CHECKING:
@@ -110,8 +111,7 @@ class WireLog:
 
 def timestamp(fake: FakeGallery) -> str:
     """Now on the fake's clock, RFC3339 UTC with milliseconds."""
-    now = fake.clock.now().isoformat(timespec="milliseconds")
-    return now.replace("+00:00", "Z")
+    return format_precise(fake.clock.now(), "milliseconds")
 
 
 def request_headers(environ: WSGIEnvironment) -> dict[str, str]:
