@@ -23,9 +23,10 @@ import requests
 from flask import Flask, jsonify
 from werkzeug.serving import make_server
 
-from fakegallery import create_app, demo, fixtures, get_fake
-from fakegallery.server import FakeGalleryServer
-from fakegallery.transport import wsgi_session
+from fakegallery import create_app, get_fake
+from fakegallery.seeding import demo, fixtures
+from fakegallery.testing.server import FakeGalleryServer
+from fakegallery.testing.transport import wsgi_session
 
 SITE = "5a1e0c7d-9999-4222-8333-944455566677"
 HEADERS = {"Authorization": "bench", "wix-site-id": SITE}

@@ -21,8 +21,9 @@ from collections.abc import Callable
 import requests
 from bench_plugin import floor_server, timed
 
-from fakegallery import create_app, demo, fixtures, get_fake
-from fakegallery.server import FakeGalleryServer
+from fakegallery import create_app, get_fake
+from fakegallery.seeding import demo, fixtures
+from fakegallery.testing.server import FakeGalleryServer
 
 SITE = "5a1e0c7d-8888-4222-8333-944455566677"
 HEADERS = {"Authorization": "bench", "wix-site-id": SITE}
@@ -33,7 +34,7 @@ ITEM = {
 
 COLD_FAKE = (
     "import requests; from fakegallery import create_app; "
-    "from fakegallery.server import FakeGalleryServer; "
+    "from fakegallery.testing.server import FakeGalleryServer; "
     "s = FakeGalleryServer(create_app()).start(); "
     "requests.get(s.url + '/_fake/health').json(); s.stop()"
 )

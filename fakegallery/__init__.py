@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .api import PREFIXES
     from .app import create_app, get_fake
     from .fake import FakeGallery
-    from .site import GallerySite
+    from .gallery.routes import PREFIXES
+    from .testing.handle import GallerySite
 
 __all__ = ["PREFIXES", "FakeGallery", "GallerySite", "create_app", "get_fake"]
 __version__ = "0.1.0"
@@ -17,11 +17,11 @@ __version__ = "0.1.0"
 # pytest plugin (loaded in every pytest run once the package is installed)
 # does not pull in Flask and marshmallow for test runs that never use it.
 _LAZY = {
-    "PREFIXES": "api",
+    "PREFIXES": "gallery.routes",
     "create_app": "app",
     "get_fake": "app",
     "FakeGallery": "fake",
-    "GallerySite": "site",
+    "GallerySite": "testing.handle",
 }
 
 

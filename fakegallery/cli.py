@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import click
 
 from .app import create_app
-from .fixtures import FixtureError, builtin_dir
+from .seeding.fixtures import FixtureError, builtin_dir
 
 
 def fail(message: str) -> NoReturn:
@@ -163,8 +163,8 @@ def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
 def _load_demo(app: Any, galleries: int, items: int) -> None:
     """Generated data into the default site, through the fixture loader (so
     it passes the same schemas as API input). Seeded by the app's seed."""
-    from . import demo, fixtures
     from .app import get_fake
+    from .seeding import demo, fixtures
 
     fake = get_fake(app)
     data = demo.generate(galleries, items, seed=fake.ids.seed)
@@ -225,7 +225,7 @@ def demo_command(
     out: Path | None,
 ) -> None:
     """Write a generated fixture file (valid input for --fixtures and load())."""
-    from . import demo, fixtures
+    from .seeding import demo, fixtures
 
     counts = [items] * galleries
     if large_gallery is not None and counts:

@@ -1,8 +1,16 @@
-"""Typed settings of one fake: defaults, environment (FAKEGALLERY_*) and overrides."""
+"""Typed settings of one fake: defaults, environment (FAKEGALLERY_*) and overrides.
+
+Every setting is checked at start-up: booleans take true/false/1/0/yes/no and
+nothing else, integers are integers, times are RFC3339, ids are GUID-like
+strings, and an unknown key is an error with a "did you mean" hint. Each error
+names the key (docs/configuration.md lists them all).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -12,9 +20,16 @@ PERMISSIONS = frozenset({READ, MANAGE})
 
 AUTH_MODES = ("open", "strict", "off")
 
-# The site that requests without a `wix-site-id` header address (spec §3.1 says
-# Wix answers 403 there; we default to a site so that a bare curl works).
+# The site that requests without a `wix-site-id` header address (Wix answers 403
+# there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
 DEFAULT_SITE_ID = "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b"
+
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work; the message names the key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +51,14 @@ class Settings:
     auth: str = "open"
     #: key → {"siteId": str | None, "permissions": [READ, MANAGE]}
     api_keys: Mapping[str, ApiKey] = field(default_factory=dict)
-    #: spec §6.1 / §12.1: items are listed ascending by sortOrder unless True.
+    #: docs/behaviour.md §6.1: items are listed ascending by sortOrder unless True.
     item_sort_desc: bool = False
-    #: spec §6.1 / §12.3: reject a duplicate sortOrder with 409.
+    #: docs/behaviour.md §6.1: reject a duplicate sortOrder with 409.
     reject_duplicate_sort_order: bool = True
-    #: spec §5.2 / §12.13: max itemLimit of getGallery and listGalleryItems.
+    #: docs/behaviour.md §5.2: max itemLimit of getGallery and listGalleryItems.
     max_item_limit: int = 200
-    #: spec §6.6: the SDK sends altText/filename "undefined"; store them as absent.
+    #: docs/behaviour.md §6.6: the SDK sends altText/filename "undefined"; store
+    #: them as absent.
     drop_undefined_strings: bool = True
     #: Seed of ids and generated data; None draws one at random.
     seed: int | None = None
@@ -50,61 +66,165 @@ class Settings:
     frozen_time: str | None = None
     #: Fixture files or names to load at start.
     fixtures: tuple[str, ...] = ()
-    #: Append every request/response as one JSON line to this file (wirelog.py).
+    #: Unknown keys in fixture files are warnings instead of errors.
+    loose_fixtures: bool = False
+    #: Append every request/response as one JSON line to this file (web/wirelog.py).
     wire_log: str | None = None
-    #: Seeds 002/004: images must be in the site's Media Manager first. When
-    #: True, an image whose imageInfo.id is not in the library is a 400.
+    #: docs/live-site.md rule 5: images must be in the site's Media Manager first.
+    #: When True, an image whose imageInfo.id is not in the library is a 400.
     strict_media: bool = False
     #: Let a request send `X-Fake-Elevate: true` to use a permission its key
-    #: lacks for that one call, like Velo's wix-auth elevate() (seed 002).
+    #: lacks for that one call, like Velo's wix-auth elevate() (docs/live-site.md).
     allow_elevate: bool = True
+    #: The largest request body accepted (413 PAYLOAD_TOO_LARGE above it). Media
+    #: uploads take up to 25 MB, so the default leaves room for them.
+    max_request_bytes: int = 32 * 1024 * 1024
 
     @classmethod
-    def from_mapping(cls, config: Mapping[str, Any]) -> Settings:
-        """Build settings from Flask-style upper-case keys; unknown keys are ignored."""
+    def keys(cls) -> list[str]:
+        return [f.name.upper() for f in fields(cls)]
+
+    @classmethod
+    def from_mapping(
+        cls, config: Mapping[str, Any], given: Iterable[str] = ()
+    ) -> Settings:
+        """Build settings from Flask-style upper-case keys. `given` are the keys
+        a user set (not Flask's own): any of them that is no setting is an error."""
+        known = set(cls.keys())
+        for key in given:
+            if key not in known:
+                hint = difflib.get_close_matches(key, sorted(known), n=1)
+                tip = f"; did you mean {hint[0]}?" if hint else ""
+                raise SettingsError(f"unknown setting {key}{tip}")
         values: dict[str, Any] = {}
         for f in fields(cls):
             key = f.name.upper()
             if key in config:
-                values[f.name] = config[key]
-        if "api_keys" in values:
-            values["api_keys"] = _parse_api_keys(values["api_keys"])
-        if "fixtures" in values:
-            raw = values["fixtures"]
-            values["fixtures"] = (raw,) if isinstance(raw, str) else tuple(raw)
-        settings = cls(**values)
-        settings.check()
-        return settings
-
-    def check(self) -> None:
-        """Fail at start-up, with the key's name, on a setting that cannot work."""
-        if self.auth not in AUTH_MODES:
-            raise ValueError(f"AUTH must be one of {AUTH_MODES}, not {self.auth!r}")
-        if not isinstance(self.max_item_limit, int) or self.max_item_limit < 1:
-            raise ValueError("MAX_ITEM_LIMIT must be a positive integer")
-        if self.seed is not None and not isinstance(self.seed, int):
-            raise ValueError("SEED must be an integer")
-        for flag in ("strict_media", "allow_elevate"):
-            if not isinstance(getattr(self, flag), bool):
-                raise ValueError(f"{flag.upper()} must be true or false")
+                values[f.name] = _PARSERS[f.name](key, config[key])
+        return cls(**values)
 
 
-def _parse_api_keys(raw: Any) -> dict[str, ApiKey]:
+# --- parsing each setting ---------------------------------------------------------
+
+
+def parse_bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    raise SettingsError(f"{key} must be true or false (or 1/0, yes/no), not {value!r}")
+
+
+def _int(key: str, value: Any, low: int) -> int:
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingsError(f"{key} must be an integer, not {value!r}")
+    if value < low:
+        raise SettingsError(f"{key} must be at least {low}, not {value}")
+    return value
+
+
+def _optional_int(key: str, value: Any) -> int | None:
+    return None if value is None else _int(key, value, -(2**63))
+
+
+def _optional_str(key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SettingsError(f"{key} must be a non-empty string or null, not {value!r}")
+    return value.strip()
+
+
+_GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def _site_id(key: str, value: Any) -> str | None:
+    text = _optional_str(key, value)
+    if text is not None and not _GUID.fullmatch(text):
+        raise SettingsError(
+            f"{key} must be a site id (a GUID such as {DEFAULT_SITE_ID}) or null, "
+            f"not {value!r}"
+        )
+    return text
+
+
+def _time(key: str, value: Any) -> str | None:
+    from .state.clock import parse_time
+
+    text = _optional_str(key, value)
+    if text is not None:
+        try:
+            parse_time(text)
+        except ValueError as exc:
+            raise SettingsError(f"{key}: {exc}") from None
+    return text
+
+
+def _auth(key: str, value: Any) -> str:
+    if value not in AUTH_MODES:
+        raise SettingsError(
+            f"{key} must be one of {', '.join(AUTH_MODES)}, not {value!r}"
+        )
+    return str(value)
+
+
+def _fixtures(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise SettingsError(f"{key} must be a fixture name or path, or a list of them")
+
+
+def _api_keys(key: str, raw: Any) -> dict[str, ApiKey]:
     if not isinstance(raw, Mapping):
-        raise ValueError("API_KEYS must map a key to {siteId, permissions}")
+        raise SettingsError(f"{key} must map a key to {{siteId, permissions}}")
     keys: dict[str, ApiKey] = {}
     for name, spec in raw.items():
         if isinstance(spec, ApiKey):
             keys[name] = spec
             continue
         if not isinstance(spec, Mapping):
-            raise ValueError(f"API_KEYS[{name!r}] must be an object")
+            raise SettingsError(f"{key}[{name!r}] must be an object")
+        extra = sorted(set(spec) - {"siteId", "permissions"})
+        if extra:
+            raise SettingsError(
+                f"{key}[{name!r}]: unknown keys {extra}; use siteId, permissions"
+            )
         perms = frozenset(spec.get("permissions", [READ, MANAGE]))
         unknown = perms - PERMISSIONS
         if unknown:
-            raise ValueError(
-                f"API_KEYS[{name!r}]: unknown permissions {sorted(unknown)}; "
+            raise SettingsError(
+                f"{key}[{name!r}]: unknown permissions {sorted(unknown)}; "
                 f"use {sorted(PERMISSIONS)}"
             )
         keys[name] = ApiKey(site_id=spec.get("siteId"), permissions=perms)
     return keys
+
+
+_PARSERS: dict[str, Any] = {
+    "default_site_id": _site_id,
+    "auth": _auth,
+    "api_keys": _api_keys,
+    "item_sort_desc": parse_bool,
+    "reject_duplicate_sort_order": parse_bool,
+    "max_item_limit": lambda k, v: _int(k, v, 1),
+    "drop_undefined_strings": parse_bool,
+    "seed": _optional_int,
+    "frozen_time": _time,
+    "fixtures": _fixtures,
+    "loose_fixtures": parse_bool,
+    "wire_log": _optional_str,
+    "strict_media": parse_bool,
+    "allow_elevate": parse_bool,
+    "max_request_bytes": lambda k, v: _int(k, v, 1024),
+}
+assert set(_PARSERS) == {f.name for f in fields(Settings)}

@@ -13,18 +13,24 @@ Hierarchy (spec/api.md §7)::
     │   └── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
     ├── MethodNotAllowed                405     METHOD_NOT_ALLOWED
     ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
+    ├── PayloadTooLarge                 413     REQUEST_ENTITY_TOO_LARGE
     ├── SiteNotPublished                428     SITE_NOT_PUBLISHED
+    ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
     └── Internal                        500     INTERNAL
 
-The real Wix codes for not-found and duplicates are undocumented (spec §7.4, §12.5);
-they live here, and only here, so they are easy to change.
+Every code the fake answers with lives here, and only here. The real Wix codes
+for not-found and duplicates are undocumented (docs/behaviour.md §7.4, §12); the
+fake's choices are easy to change in one place.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from werkzeug.exceptions import HTTPException
 
 # Rules named in fieldViolations[].violatedRule (spec §7.1; the names are our choice).
 REQUIRED_FIELD = "REQUIRED_FIELD"
@@ -35,8 +41,25 @@ MIN_SIZE = "MIN_SIZE"
 MAX_SIZE = "MAX_SIZE"
 ONE_OF = "ONE_OF"
 INVALID_ARGUMENT = "INVALID_ARGUMENT"
-# Strict-media mode (seeds 002/004): the image is not in the site's Media Manager.
+# Strict-media mode (docs/live-site.md rule 5): the image is not in the site's
+# Media Manager.
 NOT_IN_MEDIA_MANAGER = "NOT_IN_MEDIA_MANAGER"
+# A fixture names an id, or an item sortOrder, twice; or has a key no schema knows.
+DUPLICATE = "DUPLICATE"
+UNKNOWN_FIELD = "UNKNOWN_FIELD"
+
+#: Every violatedRule the fake can report.
+RULES = (
+    REQUIRED_FIELD,
+    FORMAT,
+    MIN,
+    MAX,
+    MIN_SIZE,
+    MAX_SIZE,
+    ONE_OF,
+    INVALID_ARGUMENT,
+    NOT_IN_MEDIA_MANAGER,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +221,67 @@ class DuplicateSortOrder(FakeGalleryError):
     code = "DUPLICATE_SORT_ORDER"
 
 
+class PayloadTooLarge(FakeGalleryError):
+    """413: the request body is over the documented limit (MAX_REQUEST_BYTES)."""
+
+    status = 413
+    code = "REQUEST_ENTITY_TOO_LARGE"
+
+
 class Internal(FakeGalleryError):
     status = 500
     code = "INTERNAL"
+
+
+# The HTTP layer's own answers (werkzeug's), by status: what reaches a client
+# when a request cannot even be routed or read.
+HTTP_CODES = {
+    301: "MOVED_PERMANENTLY",
+    302: "FOUND",
+    307: "TEMPORARY_REDIRECT",
+    308: "PERMANENT_REDIRECT",
+    400: "BAD_REQUEST",
+    408: "REQUEST_TIMEOUT",
+    411: "LENGTH_REQUIRED",
+    414: "URI_TOO_LONG",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    416: "RANGE_NOT_SATISFIABLE",
+    431: "REQUEST_HEADER_FIELDS_TOO_LARGE",
+    501: "NOT_IMPLEMENTED",
+}
+
+
+class HttpRefusal(FakeGalleryError):
+    """A refusal by the HTTP layer (redirect, malformed request, …) in the Wix
+    shape; its status is the one werkzeug chose."""
+
+    def __init__(
+        self, status: int, description: str, data: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(description, data)
+        self.status = status  # type: ignore[misc]
+        self.code = HTTP_CODES.get(status, "HTTP_ERROR")  # type: ignore[misc]
+
+
+def from_http(error: HTTPException, method: str, path: str) -> FakeGalleryError:
+    """The fake's error for an exception werkzeug raised while routing or
+    reading a request."""
+    status = error.code or 500
+    if status == 404:
+        return NotFound(f"no endpoint at {method} {path}")
+    if status == 405:
+        allowed = sorted(getattr(error, "valid_methods", None) or ())
+        return MethodNotAllowed(
+            f"{method} is not allowed on {path}; use {', '.join(allowed)}",
+            {"allowed": allowed},
+        )
+    if status == 413:
+        return PayloadTooLarge(
+            f"the request body is larger than the limit ({error.description})"
+        )
+    location = getattr(error, "new_url", None)
+    if location:
+        return HttpRefusal(
+            status, f"{path} moved to {location}", {"location": location}
+        )
+    return HttpRefusal(status, error.description or str(error))

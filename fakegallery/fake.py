@@ -1,5 +1,7 @@
-"""FakeGallery: everything one app instance holds (settings, store, clock, ids,
-events, server-side errors). It lives at ``app.extensions["fakegallery"]``."""
+"""FakeGallery: one fake, the composition root. It builds the state components
+(state/) from the settings and the areas that act on them (the gallery API and
+the live site), and lives at ``app.extensions["fakegallery"]``. Reset, per-site
+drop, dump and restore are each written once, over all components."""
 
 from __future__ import annotations
 
@@ -7,54 +9,91 @@ import threading
 
 from flask import Flask, current_app
 
-from .clock import Clock, Ids, parse_time
 from .config import Settings
-from .events import EventLog
-from .live_model import LiveModel
-from .store import MemoryStore
-from .wire import WireBuilder
+from .gallery.api import GalleryApi
+from .live.actions import LiveSite
+from .state.clock import Clock, Ids, parse_time
+from .state.component import Components, Json
+from .state.events import EventLog
+from .state.failures import ServerErrors
+from .state.live import LiveModel
+from .state.media import MediaLibrary
+from .state.store import MemoryStore
 
 EXTENSION = "fakegallery"
 
 
 class FakeGallery:
-    """Per-app state container. Nothing in the package keeps state elsewhere."""
+    """Per-app state and the areas over it. Nothing in the package keeps state
+    elsewhere."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store = MemoryStore(item_sort_desc=settings.item_sort_desc)
-        self.ids = Ids(settings.seed)
+        #: One re-entrant lock for the store, the live model and the media
+        #: library: a write and the views see them at one instant.
+        self.lock = threading.RLock()
         frozen = parse_time(settings.frozen_time) if settings.frozen_time else None
         self.clock = Clock(frozen)
-        self.wire = WireBuilder(settings.drop_undefined_strings)
+        self.ids = Ids(settings.seed)
+        self.store = MemoryStore(self.lock, settings.item_sort_desc)
+        self.live = LiveModel(self.lock)
+        self.media = MediaLibrary(self.lock)
         self.events = EventLog()
-        #: Pages, widgets, media and published flags (issue 6); shares the lock.
-        self.live = LiveModel(self.store.lock, settings.strict_media)
-        self._errors_lock = threading.Lock()
         #: Unexpected exceptions raised while serving (each also answered 500).
-        self.errors: list[BaseException] = []
+        self.errors = ServerErrors()
+        self.components = Components(
+            [
+                self.clock,
+                self.ids,
+                self.store,
+                self.live,
+                self.media,
+                self.events,
+                self.errors,
+            ]
+        )
+        self.gallery = GalleryApi(
+            settings=settings,
+            lock=self.lock,
+            store=self.store,
+            clock=self.clock,
+            ids=self.ids,
+            events=self.events,
+            media=self.media,
+        )
+        self.site = LiveSite(
+            lock=self.lock,
+            store=self.store,
+            live=self.live,
+            media=self.media,
+            ids=self.ids,
+            gallery=self.gallery,
+        )
 
-    def record_error(self, error: BaseException) -> None:
-        with self._errors_lock:
-            self.errors.append(error)
+    def reset(self) -> None:
+        """Every component back to what the settings make: the same as a
+        freshly created fake."""
+        with self.lock:
+            self.components.reset()
+
+    def drop_site(self, site_id: str) -> None:
+        """Forget one site in every component; no other site is touched."""
+        with self.lock:
+            self.components.drop_site(site_id)
+
+    def dump(self) -> Json:
+        """The whole state, every component, as plain JSON values."""
+        with self.lock:
+            return self.components.dump()
+
+    def restore(self, data: Json) -> None:
+        """Replace the whole state with one `dump` made."""
+        with self.lock:
+            self.components.restore(data)
 
     def take_errors(self) -> list[BaseException]:
         """Return and forget the recorded server-side exceptions."""
-        with self._errors_lock:
-            taken, self.errors = self.errors, []
-            return taken
-
-    def reset(self) -> None:
-        """Empty the store and event log, and restart ids and clock from the
-        settings, so the fake is the same as a freshly created one."""
-        with self.store.lock:
-            self.store.reset()
-            self.live.reset()
-            self.ids = Ids(self.ids.seed)
-            frozen = self.settings.frozen_time
-            self.clock = Clock(parse_time(frozen) if frozen else None)
-            self.events.clear()
-            self.take_errors()
+        return self.errors.take()
 
 
 def init_app(app: Flask, settings: Settings) -> FakeGallery:

@@ -16,8 +16,8 @@ import pytest
 # The package (Flask, marshmallow, the server) is imported only when a test asks
 # for a fixture, so installing fakegallery costs other test runs nothing.
 if TYPE_CHECKING:
-    from .server import FakeGalleryServer
-    from .site import GallerySite
+    from .testing.handle import GallerySite
+    from .testing.server import FakeGalleryServer
 
 MARKER_OPTIONS = ("fixtures", "freeze", "site_id", "api_key")
 MARKER = (
@@ -54,7 +54,7 @@ def fakegallery_server(
 ) -> Iterator[FakeGalleryServer]:
     """One live server per session (per xdist worker), started on first use."""
     from .app import create_app
-    from .server import FakeGalleryServer
+    from .testing.server import FakeGalleryServer
 
     host, port = fakegallery_address
     server = FakeGalleryServer(create_app(fakegallery_config), host, port)
@@ -70,8 +70,8 @@ def fakegallery(
     request: pytest.FixtureRequest, fakegallery_server: FakeGalleryServer
 ) -> Iterator[GallerySite]:
     """A fresh, empty site on the session's server, for this test only."""
-    from .server import format_errors
-    from .site import DEFAULT_API_KEY, GallerySite
+    from .testing.handle import DEFAULT_API_KEY, GallerySite
+    from .testing.server import format_errors
 
     options = _marker_options(request.node)
     fake = fakegallery_server.fake
@@ -139,8 +139,8 @@ def _raise_server_errors(item: pytest.Item, cause: BaseException | None) -> None
     site = getattr(item, "funcargs", {}).get("fakegallery")
     if site is None:
         return
-    from .server import ServerError, format_errors
-    from .site import GallerySite
+    from .testing.handle import GallerySite
+    from .testing.server import ServerError, format_errors
 
     if not isinstance(site, GallerySite):
         return

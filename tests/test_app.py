@@ -72,12 +72,12 @@ def test_empty_body_counts_as_empty_object(api):
 
 
 def test_unexpected_exception_is_json_500_and_recorded(app, api, monkeypatch):
-    from fakegallery import service
+    from fakegallery.gallery.api import GalleryApi
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(service, "list_galleries", boom)
+    monkeypatch.setattr(GalleryApi, "list_galleries", boom)
     response = api.get("galleries")
     assert response.status_code == 500
     assert response.json["details"]["applicationError"]["code"] == "INTERNAL"
@@ -116,10 +116,10 @@ def test_apps_do_not_share_state():
 
 
 def test_other_http_errors_are_wix_shaped(check_error):
-    app = create_app({"MAX_CONTENT_LENGTH": 16})
+    app = create_app({"MAX_REQUEST_BYTES": 1024})
     response = app.test_client().post(
         "/pro-gallery/v2/galleries",
-        json={"gallery": {"name": "x" * 100}},
+        json={"gallery": {"name": "x" * 2000}},
         headers={"Authorization": "k"},
     )
     check_error(response, 413, "REQUEST_ENTITY_TOO_LARGE")

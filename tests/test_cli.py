@@ -19,9 +19,9 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from fakegallery import demo
 from fakegallery.cli import main
 from fakegallery.config import DEFAULT_SITE_ID
+from fakegallery.seeding import demo
 
 FIRST_LINE = re.compile(r"^fakegallery serving on (http://127\.0\.0\.1:(\d+))$")
 TIMEOUT = 30.0

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from fakegallery import create_app, demo, schemas
-from fakegallery.wire import video_type
+from fakegallery import create_app
+from fakegallery.gallery import schemas
+from fakegallery.gallery.wire import video_type
+from fakegallery.seeding import demo
 
 MEDIA_ID = re.compile(r"^[0-9a-f]{6}_[0-9a-f]{32}~mv2\.(jpg|jpeg|png|webp)$")
 VIDEO_ID = re.compile(r"^[0-9a-f]{6}_[0-9a-f]{32}$")

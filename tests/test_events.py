@@ -3,7 +3,7 @@ control endpoints that expose state, events and reset."""
 
 from __future__ import annotations
 
-from fakegallery import events as ev
+from fakegallery.state import events as ev
 
 SITE = "5a1e0c7d-1111-4222-8333-944455566677"  # the site of the `api` fixture
 
@@ -39,7 +39,7 @@ def test_update_and_delete_item_events(api, fake, make):
 
 def test_delete_gallery_emits_item_deletes_from_gallery_deleted(api, fake, make):
     gallery = api.create_gallery(items=[make.text("a"), make.text("b")])
-    fake.events.clear()
+    fake.events.reset()
     api.delete(f"galleries/{gallery['id']}")
     events = fake.events.list(SITE)
     assert [e.event_type for e in events] == [

@@ -10,9 +10,8 @@ import orjson
 import pytest
 
 from fakegallery import create_app, get_fake
-from fakegallery import fixtures as fx
-from fakegallery import service as svc
-from fakegallery.site import GallerySite
+from fakegallery.seeding import fixtures as fx
+from fakegallery.testing.handle import GallerySite
 
 LARGE_SITE = "b1a2c3d4-2525-4250-8250-000000000250"
 CLASSIC_SITE = "c1a55c00-5111-4de5-b0a1-5e1d5e5110e5"
@@ -21,7 +20,7 @@ CLASSIC_SITE = "c1a55c00-5111-4de5-b0a1-5e1d5e5110e5"
 def _site(name: str) -> tuple[str, dict[str, Any]]:
     fake = get_fake(create_app({"SEED": 1, "FIXTURES": [name]}))
     [site_id] = fake.store.site_ids()
-    return site_id, svc.site_state(fake, site_id)
+    return site_id, fake.gallery.site_state(site_id)
 
 
 @pytest.mark.parametrize("name", fx.builtin_names())

@@ -14,9 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from marshmallow import Schema, ValidationError, validates_schema
 
-from fakegallery import PREFIXES, api, create_app, openapi
-from fakegallery import schemas as S
+from fakegallery import PREFIXES, create_app
 from fakegallery.config import Settings
+from fakegallery.gallery import schemas as S
+from fakegallery.gallery.operations import BY_ID
+from fakegallery.openapi.convert import REF, Converter
+from fakegallery.openapi.document import build
+from fakegallery.openapi.routes import PATH
 
 SDK_METHODS = {
     "listGalleries",
@@ -36,7 +40,7 @@ SDK_METHODS = {
 
 @pytest.fixture
 def doc(client: FlaskClient) -> dict[str, Any]:
-    response = client.get(openapi.PATH)
+    response = client.get(PATH)
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert response.json is not None
@@ -45,7 +49,7 @@ def doc(client: FlaskClient) -> dict[str, Any]:
 
 def validator(doc: dict[str, Any], component: str) -> Any:
     """A JSON Schema 2020-12 validator for one component of the document."""
-    root = {"components": doc["components"], "$ref": openapi.REF + component}
+    root = {"components": doc["components"], "$ref": REF + component}
     return jsonschema_rs.Draft202012Validator(root)
 
 
@@ -59,7 +63,7 @@ def operations(doc: dict[str, Any]) -> dict[tuple[str, str], str]:
 
 def test_served_outside_the_api_prefixes(doc: dict[str, Any]) -> None:
     assert doc["openapi"] == "3.1.0"
-    assert not any(openapi.PATH.startswith(p) for p in PREFIXES)
+    assert not any(PATH.startswith(p) for p in PREFIXES)
     variable = doc["servers"][0]["variables"]["prefix"]
     assert variable["enum"] == list(PREFIXES)
     assert variable["default"] in PREFIXES
@@ -108,16 +112,21 @@ def test_request_bodies_are_the_schemas_api_py_validates_with(
         for op in item.values()
         if "requestBody" in op
     }
-    used = {
-        "createGallery": api.CREATE_GALLERY,
-        "updateGallery": api.UPDATE_GALLERY,
-        "createGalleryItem": api.CREATE_ITEM,
-        "updateGalleryItem": api.UPDATE_ITEM,
-        "bulkDeleteGalleryItems": api.BULK_DELETE,
-    }
-    assert set(bodies) == set(used)
-    for name, instance in used.items():
-        assert bodies[name] == {"$ref": openapi.REF + type(instance).__name__}
+    used = {op: BY_ID[op].body for op in BY_ID if BY_ID[op].body is not None}
+    assert (
+        set(bodies)
+        == set(used)
+        == {
+            "createGallery",
+            "updateGallery",
+            "createGalleryItem",
+            "updateGalleryItem",
+            "bulkDeleteGalleryItems",
+        }
+    )
+    for name, schema in used.items():
+        assert schema is not None
+        assert bodies[name] == {"$ref": REF + schema.__name__}
 
 
 def test_fields_rules_and_bounds_come_from_the_schemas(doc: dict[str, Any]) -> None:
@@ -143,7 +152,7 @@ def test_fields_rules_and_bounds_come_from_the_schemas(doc: dict[str, Any]) -> N
 
 
 def test_query_bounds_follow_the_settings() -> None:
-    doc = openapi.build(Settings(max_item_limit=77), PREFIXES)
+    doc = build(Settings(max_item_limit=77), PREFIXES)
     get_gallery = doc["paths"]["/galleries/{galleryId}"]["get"]
     limit = next(p for p in get_gallery["parameters"] if p.get("name") == "itemLimit")
     assert limit["schema"]["maximum"] == 77
@@ -205,7 +214,7 @@ def test_schema_and_marshmallow_agree_on_items(
 ) -> None:
     described = validator(doc, "CreateGalleryItemRequest").is_valid(body)
     try:
-        S.load(api.CREATE_ITEM, body)
+        S.load(S.CreateGalleryItemRequest(), body)
         loaded = True
     except S.E.InvalidArgument:
         loaded = False
@@ -230,7 +239,7 @@ def test_schema_and_marshmallow_agree_on_gallery_patches(
 ) -> None:
     described = validator(doc, "UpdateGalleryRequest").is_valid(body)
     try:
-        S.load(api.UPDATE_GALLERY, body)
+        S.load(S.UpdateGalleryRequest(), body)
         loaded = True
     except S.E.InvalidArgument:
         loaded = False
@@ -291,7 +300,7 @@ def test_a_marshmallow_rule_without_a_translation_fails_the_build() -> None:
         n = S.Int(validate=lambda v: None)
 
     with pytest.raises(TypeError, match="no JSON Schema for the validator"):
-        openapi.Converter().schema(Odd)
+        Converter().schema(Odd)
 
     class Ruled(S.Base):
         n = S.Int()
@@ -301,17 +310,17 @@ def test_a_marshmallow_rule_without_a_translation_fails_the_build() -> None:
             raise ValidationError("never")
 
     with pytest.raises(TypeError, match="add it to SCHEMA_RULES"):
-        openapi.Converter().schema(Ruled)
+        Converter().schema(Ruled)
 
 
 def test_cached_per_app_and_shaped_by_its_settings() -> None:
     app = create_app({"TESTING": True, "MAX_ITEM_LIMIT": 120})
     client = app.test_client()
-    first = client.get(openapi.PATH).json
+    first = client.get(PATH).json
     assert first is not None
     params = first["paths"]["/galleries/{galleryId}/items"]["get"]["parameters"]
     assert (
         next(p for p in params if p.get("name") == "itemLimit")["schema"]["maximum"]
         == 120
     )
-    assert client.get(openapi.PATH).json == first
+    assert client.get(PATH).json == first

@@ -15,11 +15,11 @@ import pytest
 from flask import Flask
 
 from fakegallery import create_app, get_fake
-from fakegallery import service as svc
-from fakegallery.schemas import GUID_RE
-from fakegallery.server import FakeGalleryServer, ServerError
-from fakegallery.site import GallerySite
-from fakegallery.transport import wsgi_session
+from fakegallery.gallery.api import GalleryApi
+from fakegallery.gallery.schemas import GUID_RE
+from fakegallery.testing.handle import GallerySite
+from fakegallery.testing.server import FakeGalleryServer, ServerError
+from fakegallery.testing.transport import wsgi_session
 
 BASIC_GALLERY = "6f1d8a52-3b7e-4c1a-9d2f-1a2b3c4d5e01"
 FROZEN = "2030-05-06T07:08:09Z"
@@ -110,7 +110,7 @@ def test_take_errors__expected_500_does_not_fail(
     def broken(*args: Any) -> Any:
         raise RuntimeError("broken on purpose")
 
-    monkeypatch.setattr(svc, "list_galleries", broken)
+    monkeypatch.setattr(GalleryApi, "list_galleries", broken)
     response = fakegallery.client.get(fakegallery.api_url + "/galleries")
     assert response.status_code == 500
     assert response.json()["details"]["applicationError"]["code"] == "INTERNAL"
@@ -200,7 +200,7 @@ def test_server__check_errors_has_traceback(
     def broken(*args: Any) -> Any:
         raise KeyError("missing-thing")
 
-    monkeypatch.setattr(svc, "list_galleries", broken)
+    monkeypatch.setattr(GalleryApi, "list_galleries", broken)
     with FakeGalleryServer(plain_app) as server:
         session = wsgi_session(plain_app, server.url, {"Authorization": "k"})
         assert session.get(server.url + "/pro-gallery/v2/galleries").status_code == 500
@@ -229,7 +229,7 @@ def _script(app: Flask) -> dict[str, Any]:
             f"{base}/galleries/{gid}/items", json={"item": {"text": {"html": f"{n}"}}}
         )
     http.post(base + "/galleries", json={"cloneFromGalleryId": gid})
-    return svc.site_state(get_fake(app), site)
+    return get_fake(app).gallery.site_state(site)
 
 
 def test_determinism__same_seed_same_calls_same_state() -> None:
@@ -275,13 +275,13 @@ def test_pytester__isolation_between_tests(pytester: pytest.Pytester) -> None:
 def test_pytester__server_exception_fails_the_test(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
-        from fakegallery import service
+        from fakegallery.gallery.api import GalleryApi
 
         def explode(*args):
             raise ZeroDivisionError("kaboom inside the fake")
 
         def test_causes_500(fakegallery, monkeypatch):
-            monkeypatch.setattr(service, "list_galleries", explode)
+            monkeypatch.setattr(GalleryApi, "list_galleries", explode)
             response = fakegallery.client.get(fakegallery.api_url + "/galleries")
             assert response.status_code == 500  # the test itself is happy
 

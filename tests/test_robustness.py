@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from fakegallery import create_app, get_fake
-from fakegallery.schemas import MAX_FREE_FORM_DEPTH
+from fakegallery.gallery.schemas import MAX_FREE_FORM_DEPTH
 
 SITE = "5a1e0c7d-1111-4222-8333-944455566677"
 OTHER_SITE = "6b2f1d8e-2222-4333-9444-a55566677788"

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.config import SchemathesisConfig
 
 from fakegallery import create_app, get_fake
-from fakegallery.openapi import PATH
-from fakegallery.schemas import GUID_RE
+from fakegallery.gallery.schemas import GUID_RE
+from fakegallery.openapi.routes import PATH
 
 SITE = "0c5e7a3b-5c1d-4f0e-9a8b-7d6c5b4a3f21"
 KEY = "schemathesis-key"

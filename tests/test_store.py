@@ -10,7 +10,7 @@ import pytest
 
 from fakegallery import create_app
 from fakegallery.errors import GalleryNotFound, ItemNotFound
-from fakegallery.store import Gallery, Item, MemoryStore
+from fakegallery.state.store import Gallery, Item, MemoryStore
 
 G = Gallery("g1", "name", 1.0, "2026-01-01T00:00:00Z", 1)
 

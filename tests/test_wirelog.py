@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from fakegallery import create_app
-from fakegallery.wirelog import WireLog, mask
+from fakegallery.web.wirelog import WireLog, mask
 
 SITE = "5a1e0c7d-1111-4222-8333-944455566677"
 HEADERS = {"Authorization": "secret-api-key", "wix-site-id": SITE}

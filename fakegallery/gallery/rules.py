@@ -1,0 +1,224 @@
+"""What the gallery and item operations share: their collaborators, a gallery's
+wire shape, building and patching items, default sortOrders, fresh ids, the
+sortOrder uniqueness check (docs/behaviour.md §6.1), the strict-media check and
+the events a write publishes (§8.1).
+
+Every write checks everything first and only then writes, all under the fake's
+lock, so a rejected request leaves the state exactly as it was (all-or-nothing).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import orjson
+
+from ..config import Settings
+from ..errors import DuplicateSortOrder
+from ..state import events as ev
+from ..state.clock import Clock, Ids, format_precise
+from ..state.events import EventLog
+from ..state.media import MediaLibrary
+from ..state.store import Gallery, Item, MemoryStore
+from .media_check import require_media
+from .operations import DEFAULT_ITEM_LIMIT
+from .wire import WireBuilder, ordered
+
+Body = dict[str, Any]
+
+
+class GalleryRules:
+    """The state the operations act on and the switches that shape the rules.
+    Each operation is a method of `GalleryApi` (api.py), which mixes the
+    gallery and item operations over this base."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        lock: threading.RLock,
+        store: MemoryStore,
+        clock: Clock,
+        ids: Ids,
+        events: EventLog,
+        media: MediaLibrary,
+    ) -> None:
+        self.settings = settings
+        self.lock = lock
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.events = events
+        self.media = media
+        self.wire = WireBuilder(settings.drop_undefined_strings)
+
+    # --- shapes ---------------------------------------------------------------------
+
+    def gallery_wire(
+        self,
+        site_id: str,
+        gallery: Gallery,
+        item_offset: int = 0,
+        item_limit: int = DEFAULT_ITEM_LIMIT,
+        with_items: bool = True,
+    ) -> Body:
+        """A gallery's wire shape; `items` is the requested page of stored JSON
+        (orjson Fragments, never re-serialised), `totalItems` the full count."""
+        items = self.store.list_items(site_id, gallery.id)
+        out: Body = {"id": gallery.id}
+        if gallery.name is not None:
+            out["name"] = gallery.name
+        out["createdDate"] = gallery.created_date
+        if gallery.sort_order is not None:
+            out["sortOrder"] = gallery.sort_order
+        out["totalItems"] = len(items)
+        page = items[item_offset : item_offset + item_limit] if with_items else ()
+        out["items"] = [orjson.Fragment(i.body) for i in page]
+        return out
+
+    # --- ids and defaults -----------------------------------------------------------
+
+    def free_sort_order(self, taken: Iterable[float | None]) -> float:
+        """The next default sortOrder, bumped past any value already taken (§6.1)."""
+        used = set(taken)
+        value = self.clock.next_sort_order()
+        while value in used:
+            value = self.clock.next_sort_order()
+        return value
+
+    def fresh_id(self, site_id: str) -> str:
+        """A new GUID no gallery or item of the site has. Imported fixtures keep
+        their ids, and a state exported under the same SEED holds exactly the
+        ids the generator draws next: without this check createGallery could
+        overwrite an imported gallery."""
+        entity_id = self.ids.guid()
+        while self.store.has_id(site_id, entity_id):
+            entity_id = self.ids.guid()
+        return entity_id
+
+    # --- items ----------------------------------------------------------------------
+
+    def new_item(
+        self,
+        gallery_id: str,
+        data: Mapping[str, Any],
+        sort_order: float | None,
+        now: str,
+        *,
+        item_id: str,
+        updated: str | None = None,
+    ) -> Item:
+        """A new item from validated `data` (its `id` and `sortOrder` are given)."""
+        wire: Body = {"id": item_id, "createdDate": now, "updatedDate": updated or now}
+        patch = {k: v for k, v in data.items() if k not in ("id", "sortOrder")}
+        self.wire.apply(wire, patch)
+        if sort_order is not None:
+            wire["sortOrder"] = sort_order
+        return self.stored_item(gallery_id, wire, sort_order)
+
+    def stored_item(
+        self, gallery_id: str, wire: Body, sort_order: float | None
+    ) -> Item:
+        """The store's immutable Item of an item's wire dict (JSON bytes, a new seq)."""
+        return Item(
+            id=wire["id"],
+            gallery_id=gallery_id,
+            sort_order=sort_order,
+            seq=self.store.next_seq(),
+            body=orjson.dumps(ordered(wire)),
+        )
+
+    def patched_item(self, item: Item, patch: Mapping[str, Any], now: str) -> Item:
+        """docs/behaviour.md §5.11 / §6.5: present keys replace, null clears;
+        of the dates only `updatedDate` moves."""
+        wire = item.wire()
+        self.wire.apply(wire, {k: v for k, v in patch.items() if k != "id"})
+        wire["updatedDate"] = now
+        sort_order = wire.get("sortOrder")
+        return Item(
+            item.id, item.gallery_id, sort_order, item.seq, orjson.dumps(ordered(wire))
+        )
+
+    # --- checks ---------------------------------------------------------------------
+
+    def check_unique(
+        self,
+        kind: str,
+        where: str,
+        final: Mapping[str, float | None],
+        changed: Iterable[str],
+    ) -> None:
+        """Reject a changed entity whose sortOrder another one also has (§6.1)."""
+        if not self.settings.reject_duplicate_sort_order:
+            return
+        counts = Counter(v for v in final.values() if v is not None)
+        for entity_id in changed:
+            value = final[entity_id]
+            if value is not None and counts[value] > 1:
+                other = next(
+                    k for k, v in final.items() if v == value and k != entity_id
+                )
+                raise DuplicateSortOrder(
+                    f"sortOrder {value} of {kind} '{entity_id}' is already used by "
+                    f"{kind} '{other}' {where}",
+                    {"sortOrder": value, "id": entity_id, "conflictsWith": other},
+                )
+
+    def check_media(self, site_id: str, data: Mapping[str, Any]) -> None:
+        """STRICT_MEDIA (docs/live-site.md, rule 5): every image of a validated
+        write must be in the site's Media Manager."""
+        if self.settings.strict_media:
+            require_media(self.media.ids(site_id), data)
+
+    # --- events (docs/behaviour.md §8.1) --------------------------------------------
+
+    def _emit(
+        self,
+        site_id: str,
+        event_type: str,
+        gallery_id: str,
+        body: Body,
+        originated_from: str | None = None,
+    ) -> None:
+        """Publish a domain event; `entityId` is the gallery id, also for item
+        events (a default: docs/behaviour.md §8.1)."""
+        self.events.publish(
+            ev.Event(
+                id=self.ids.request_id(),
+                event_type=event_type,
+                site_id=site_id,
+                entity_id=gallery_id,
+                event_time=format_precise(self.clock.now()),
+                body=body,
+                originated_from=originated_from,
+            )
+        )
+
+    def item_event(
+        self,
+        site_id: str,
+        event_type: str,
+        gallery_id: str,
+        body: Body,
+        originated_from: str | None = None,
+    ) -> None:
+        """Publish an item event: `body` wrapped in an `actionEvent`."""
+        action = {"actionEvent": {"body": body}}
+        self._emit(site_id, event_type, gallery_id, action, originated_from)
+
+    def gallery_event(
+        self, site_id: str, event_type: str, gallery: Gallery | None, gid: str
+    ) -> None:
+        """Publish a gallery event; `gallery` None means it was deleted."""
+        if gallery is None:
+            body: Body = {"deletedEvent": {}}
+        else:
+            # §8.1: gallery events leave out the items but keep totalItems.
+            entity = self.gallery_wire(site_id, gallery, with_items=False)
+            key = "createdEvent" if event_type == ev.GALLERY_CREATED else "updatedEvent"
+            field = "entity" if key == "createdEvent" else "currentEntity"
+            body = {key: {field: orjson.loads(orjson.dumps(entity))}}
+        self._emit(site_id, event_type, gid, body)

@@ -1,0 +1,67 @@
+"""Seeding and inspection: store a gallery exactly as a fixture gives it, and
+export a site's galleries in wire shape (the shape of a fixture file)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from ..state.clock import format_time
+from ..state.store import Gallery
+from .rules import Body, GalleryRules
+
+# Seeding: no events; ids, dates and sortOrders are kept.
+
+
+# Seeding: no events; ids, dates and sortOrders are kept.
+
+
+class Snapshots(GalleryRules):
+    """Import a gallery as given (fixtures) and export a site (state)."""
+
+    def import_gallery(self, site_id: str, spec: Mapping[str, Any]) -> Gallery:
+        """Store a gallery from a validated fixture entry, keeping its ids, dates
+        and sortOrders, defaulting what is missing. Emits no events."""
+        store = self.store
+        with self.lock:
+            now = format_time(self.clock.now())
+            gallery = Gallery(
+                spec.get("id") or self.fresh_id(site_id),
+                spec.get("name"),
+                spec.get("sortOrder"),
+                spec.get("createdDate") or now,
+                store.next_seq(),
+            )
+            explicit = [i.get("sortOrder") for i in spec.get("items", ())]
+            store.put_gallery(site_id, gallery)
+            for entry in spec.get("items", ()):
+                value = entry.get("sortOrder")
+                if value is None:
+                    value = self.free_sort_order(explicit)
+                created = entry.get("createdDate") or now
+                store.put_item(
+                    site_id,
+                    self.new_item(
+                        gallery.id,
+                        entry,
+                        value,
+                        created,
+                        item_id=entry.get("id") or self.fresh_id(site_id),
+                        updated=entry.get("updatedDate") or created,
+                    ),
+                )
+            return gallery
+
+    def site_state(self, site_id: str) -> Body:
+        """A site's galleries with all their items, in wire shape (for tests, and
+        the shape of a fixture file)."""
+        with self.lock:
+            galleries = self.store.list_galleries(site_id)
+            limit = max(
+                (self.store.count_items(site_id, g.id) for g in galleries), default=0
+            )
+            wire = [self.gallery_wire(site_id, g, 0, limit) for g in galleries]
+        state: Body = orjson.loads(orjson.dumps({"siteId": site_id, "galleries": wire}))
+        return state

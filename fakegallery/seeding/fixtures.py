@@ -1,0 +1,213 @@
+"""Fixture files: one site per JSON file, galleries and items in the wire shape,
+loaded through the same schemas as API input (fixtures/README.md).
+
+A bad file fails loudly, naming the file and the field path: anything the API
+would refuse, a key no schema knows (read-only response keys such as `type` are
+allowed), a gallery or item id given twice (within a file, across the files of
+one load, or against data already in the site) and two items of a gallery with
+the same sortOrder. Every file is checked before any is stored, so a bad one
+leaves the fake untouched.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from marshmallow import Schema, fields
+
+from ..errors import InvalidArgument
+from ..gallery import schemas
+from ..gallery.fields import ListOf, Obj
+
+if TYPE_CHECKING:
+    from ..fake import FakeGallery
+
+SITE_SCHEMA = schemas.FixtureSiteSchema()
+
+
+class FixtureError(ValueError):
+    """A fixture file that cannot be loaded: the message names file and field."""
+
+
+class FixtureWarning(UserWarning):
+    """An unknown key in a fixture, reported instead of refused in loose mode."""
+
+
+def builtin_dir() -> Path:
+    """The shipped fixtures: inside the wheel, or `fixtures/` in a checkout."""
+    packaged = Path(str(resources.files("fakegallery"))) / "fixtures"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "fixtures"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.json"))
+
+
+def resolve(ref: str | Path) -> list[Path]:
+    """A fixture name (`basic`), a file, or a directory of `*.json` files."""
+    path = Path(ref)
+    if isinstance(ref, str) and path.suffix != ".json" and len(path.parts) == 1:
+        named = builtin_dir() / f"{ref}.json"
+        if named.is_file():
+            return [named]
+    if path.is_dir():
+        return sorted(path.glob("*.json"))
+    if path.is_file():
+        return [path]
+    names = ", ".join(builtin_names())
+    raise FixtureError(f"{ref}: no such fixture file or name (shipped: {names})")
+
+
+def parse(path: Path, loose: bool = False) -> dict[str, Any]:
+    """Read and validate one fixture file."""
+    try:
+        raw = orjson.loads(path.read_bytes())
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read: {exc.strerror}") from None
+    except orjson.JSONDecodeError as exc:
+        raise FixtureError(f"{path}: not valid JSON: {exc}") from None
+    return validate(raw, str(path), loose)
+
+
+def validate(raw: Any, source: str, loose: bool = False) -> dict[str, Any]:
+    """Validate one fixture document. Unknown keys are errors, or warnings
+    (FixtureWarning) when `loose`."""
+    if not isinstance(raw, dict):
+        raise FixtureError(f"{source}: must be a JSON object with `galleries`")
+    unknown = list(unknown_keys(SITE_SCHEMA, raw))
+    if unknown and not loose:
+        listed = "; ".join(f"{p}: unknown key" for p in unknown)
+        raise FixtureError(
+            f"{source}: {listed} (a misspelling? fixtures/README.md lists the keys)"
+        )
+    for path in unknown:
+        warnings.warn(f"{source}: {path}: unknown key, ignored", FixtureWarning, 2)
+    try:
+        return schemas.load(SITE_SCHEMA, raw)
+    except InvalidArgument as exc:
+        detail = "; ".join(
+            f"{v.field or '(top)'}: {v.description}" for v in exc.violations
+        )
+        raise FixtureError(f"{source}: {detail}") from None
+
+
+def unknown_keys(schema: Schema, data: Any, path: str = "") -> Iterable[str]:
+    """Paths of the keys in `data` that `schema` neither declares nor lists as
+    read-only, recursively through nested objects and lists of objects."""
+    if not isinstance(data, Mapping):
+        return
+    declared = schema.fields
+    read_only: frozenset[str] = getattr(schema, "read_only", frozenset())
+    for key, value in data.items():
+        where = f"{path}.{key}" if path else str(key)
+        spec = declared.get(key)
+        if spec is None:
+            if key not in read_only:
+                yield where
+            continue
+        yield from _nested_unknown(spec, value, where)
+
+
+def _nested_unknown(spec: fields.Field[Any], value: Any, where: str) -> Iterable[str]:
+    if isinstance(spec, Obj):
+        yield from unknown_keys(spec.schema, value, where)
+    elif isinstance(spec, ListOf) and isinstance(value, list):
+        inner = spec.inner
+        for index, entry in enumerate(value):
+            yield from _nested_unknown(inner, entry, f"{where}[{index}]")
+
+
+@dataclass
+class _Ids:
+    """Where each id and item sortOrder of one load was first seen."""
+
+    seen: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def claim(self, site: str, entity_id: str, where: str) -> None:
+        first = self.seen.setdefault((site, entity_id), where)
+        if first != where:
+            raise FixtureError(f"{where}: id '{entity_id}' is also {first}")
+
+
+def check_duplicates(
+    fake: FakeGallery, loads: list[tuple[str, str, dict[str, Any]]]
+) -> None:
+    """Refuse an id given twice (in one file, across the files of one load, or
+    against what the site already holds) and two items of one gallery with the
+    same sortOrder. `loads` is (source, site, validated data)."""
+    ids = _Ids()
+    for source, site, data in loads:
+        for g_index, gallery in enumerate(data["galleries"]):
+            g_where = f"{source}: galleries[{g_index}]"
+            entries = [(f"{g_where}.id", gallery.get("id"))]
+            orders: dict[float, str] = {}
+            for i_index, item in enumerate(gallery.get("items", ())):
+                i_where = f"{g_where}.items[{i_index}]"
+                entries.append((f"{i_where}.id", item.get("id")))
+                value = item.get("sortOrder")
+                if value is not None:
+                    if value in orders and fake.settings.reject_duplicate_sort_order:
+                        raise FixtureError(
+                            f"{i_where}.sortOrder: {value} is also "
+                            f"{orders[value]}.sortOrder in the same gallery"
+                        )
+                    orders.setdefault(value, i_where)
+            for where, entity_id in entries:
+                if entity_id is None:
+                    continue
+                if fake.store.has_id(site, entity_id):
+                    raise FixtureError(
+                        f"{where}: id '{entity_id}' is already in site '{site}' "
+                        "(loaded before, or created through the API)"
+                    )
+                ids.claim(site, entity_id, where)
+
+
+def target_site(
+    fake: FakeGallery, data: Mapping[str, Any], source: str, site_id: str | None
+) -> str:
+    target = site_id or data.get("siteId") or fake.settings.default_site_id
+    if not target:
+        raise FixtureError(f"{source}: no siteId and no DEFAULT_SITE_ID")
+    return str(target)
+
+
+def load_data(
+    fake: FakeGallery, data: dict[str, Any], source: str, site_id: str | None = None
+) -> str:
+    """Store validated fixture data in `site_id` (default: the file's `siteId`,
+    else the default site). Returns the site id."""
+    target = target_site(fake, data, source, site_id)
+    with fake.lock:
+        check_duplicates(fake, [(source, target, data)])
+        _store(fake, target, data)
+    return target
+
+
+def _store(fake: FakeGallery, site: str, data: dict[str, Any]) -> None:
+    imported = [fake.gallery.import_gallery(site, g) for g in data["galleries"]]
+    # published, media, pages/widgets and gallery `origin` (docs/live-site.md)
+    fake.site.load_fixture(site, data, [g.id for g in imported])
+
+
+def load(
+    fake: FakeGallery, refs: Iterable[str | Path], site_id: str | None = None
+) -> list[str]:
+    """Load fixture names, files or directories; all are checked (schemas,
+    unknown keys, duplicate ids and sortOrders) before any is stored."""
+    loose = fake.settings.loose_fixtures
+    parsed = [(str(p), parse(p, loose)) for ref in refs for p in resolve(ref)]
+    loads = [(src, target_site(fake, d, src, site_id), d) for src, d in parsed]
+    with fake.lock:
+        check_duplicates(fake, loads)
+        for _source, site, data in loads:
+            _store(fake, site, data)
+    return [site for _source, site, _data in loads]

@@ -1,0 +1,67 @@
+"""The protocol every stateful part of the fake implements, and the one place
+that applies an action to all of them.
+
+A component is reset to what its constructor made, forgets one site, and turns
+its state into plain JSON (`dump`) and back (`restore`). Persistence, export and
+the per-test site cleanup all go through `Components`, so adding a component
+(the journal, fault rules, webhook subscriptions) means implementing these four
+methods and listing it in `FakeGallery`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar, Protocol
+
+Json = dict[str, Any]
+
+
+class Component(Protocol):
+    #: The key of the component's part in a dump.
+    name: ClassVar[str]
+
+    def reset(self) -> None:
+        """Back to the state the constructor made."""
+
+    def drop_site(self, site_id: str) -> None:
+        """Forget everything kept for one site (a no-op for app-wide state)."""
+
+    def dump(self) -> Json:
+        """The component's whole state as plain JSON values."""
+
+    def restore(self, data: Json) -> None:
+        """Replace the state with one `dump` made (the inverse of `dump`)."""
+
+
+class Components:
+    """An ordered set of components acting as one."""
+
+    def __init__(self, components: Iterable[Component]) -> None:
+        self._all = tuple(components)
+        names = [c.name for c in self._all]
+        if len(set(names)) != len(names):
+            raise ValueError(f"component names must be unique: {names}")
+
+    def __iter__(self) -> Iterator[Component]:
+        return iter(self._all)
+
+    def reset(self) -> None:
+        for component in self._all:
+            component.reset()
+
+    def drop_site(self, site_id: str) -> None:
+        for component in self._all:
+            component.drop_site(site_id)
+
+    def dump(self) -> Json:
+        return {c.name: c.dump() for c in self._all}
+
+    def restore(self, data: Json) -> None:
+        """Restore every component named in `data`; the others are reset, so
+        the result never mixes an old state with a restored one."""
+        for component in self._all:
+            part = data.get(component.name)
+            if part is None:
+                component.reset()
+            else:
+                component.restore(part)

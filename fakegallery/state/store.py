@@ -1,0 +1,241 @@
+"""The in-memory, site-scoped store: galleries and items behind one lock.
+
+No rules, no HTTP, no events. Values are immutable (frozen dataclasses; items keep
+their wire JSON as bytes), so the store can hand them out without copying and no
+caller can change state outside the lock. `get_*` raise NotFound, never return None.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import orjson
+
+from ..errors import GalleryNotFound, ItemNotFound
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Gallery:
+    id: str
+    name: str | None
+    sort_order: float | None
+    created_date: str  # RFC3339, whole seconds, UTC
+    seq: int  # creation order: breaks ties between equal dates
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    gallery_id: str
+    sort_order: float | None
+    seq: int
+    body: bytes  # the item's wire JSON, ready to send (see gallery/wire.py)
+
+    def wire(self) -> dict[str, Any]:
+        """A fresh, mutable copy of the item's wire shape."""
+        result: dict[str, Any] = orjson.loads(self.body)
+        return result
+
+
+@dataclass(slots=True)
+class _Site:
+    galleries: dict[str, Gallery] = field(default_factory=dict)
+    items: dict[str, dict[str, Item]] = field(default_factory=dict)
+    ordered: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+
+
+class MemoryStore:
+    """Sites → galleries → items. Every method takes the (re-entrant) lock; the
+    operations hold `lock` across a read-check-write so each request is atomic.
+    A component (state/component.py)."""
+
+    name: ClassVar[str] = "store"
+
+    def __init__(
+        self, lock: threading.RLock | None = None, item_sort_desc: bool = False
+    ) -> None:
+        self.lock = lock or threading.RLock()
+        self.item_sort_desc = item_sort_desc
+        self._sites: dict[str, _Site] = {}
+        self._seq = 0
+
+    # --- component ----------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget everything: the store is then the same as a new one."""
+        with self.lock:
+            self._sites = {}
+            self._seq = 0
+
+    def drop_site(self, site_id: str) -> None:
+        with self.lock:
+            self._sites.pop(site_id, None)
+
+    def dump(self) -> Json:
+        """Every site's galleries and items, items as their exact wire JSON."""
+        with self.lock:
+            return {
+                "seq": self._seq,
+                "sites": {
+                    site_id: [
+                        {
+                            "id": g.id,
+                            "name": g.name,
+                            "sortOrder": g.sort_order,
+                            "createdDate": g.created_date,
+                            "seq": g.seq,
+                            "items": [
+                                {
+                                    "seq": i.seq,
+                                    "sortOrder": i.sort_order,
+                                    "wire": i.wire(),
+                                }
+                                for i in site.items[g.id].values()
+                            ],
+                        }
+                        for g in site.galleries.values()
+                    ]
+                    for site_id, site in self._sites.items()
+                },
+            }
+
+    def restore(self, data: Json) -> None:
+        sites: dict[str, _Site] = {}
+        for site_id, galleries in data["sites"].items():
+            site = sites[site_id] = _Site()
+            for g in galleries:
+                gallery = Gallery(
+                    g["id"], g["name"], g["sortOrder"], g["createdDate"], g["seq"]
+                )
+                site.galleries[gallery.id] = gallery
+                site.items[gallery.id] = {
+                    i["wire"]["id"]: Item(
+                        i["wire"]["id"],
+                        gallery.id,
+                        i["sortOrder"],
+                        i["seq"],
+                        orjson.dumps(i["wire"]),
+                    )
+                    for i in g["items"]
+                }
+        with self.lock:
+            self._sites = sites
+            self._seq = int(data["seq"])
+
+    def site_ids(self) -> list[str]:
+        with self.lock:
+            return sorted(self._sites)
+
+    def next_seq(self) -> int:
+        with self.lock:
+            self._seq += 1
+            return self._seq
+
+    def has_id(self, site_id: str, entity_id: str) -> bool:
+        """True when a gallery or an item of the site already has this id."""
+        with self.lock:
+            site = self._sites.get(site_id)
+            if site is None:
+                return False
+            return entity_id in site.galleries or any(
+                entity_id in items for items in site.items.values()
+            )
+
+    def _site(self, site_id: str) -> _Site:
+        site = self._sites.get(site_id)
+        if site is None:
+            site = self._sites[site_id] = _Site()
+        return site
+
+    # --- galleries --------------------------------------------------------------
+
+    def list_galleries(self, site_id: str) -> list[Gallery]:
+        """Oldest first (docs/behaviour.md §5.1, a default); creation order breaks ties."""
+        with self.lock:
+            site = self._sites.get(site_id)
+            if site is None:
+                return []
+            return sorted(
+                site.galleries.values(), key=lambda g: (g.created_date, g.seq)
+            )
+
+    def get_gallery(self, site_id: str, gallery_id: str) -> Gallery:
+        with self.lock:
+            site = self._sites.get(site_id)
+            gallery = site.galleries.get(gallery_id) if site else None
+            if gallery is None:
+                raise GalleryNotFound(gallery_id)
+            return gallery
+
+    def put_gallery(self, site_id: str, gallery: Gallery) -> None:
+        with self.lock:
+            site = self._site(site_id)
+            site.galleries[gallery.id] = gallery
+            site.items.setdefault(gallery.id, {})
+
+    def delete_gallery(self, site_id: str, gallery_id: str) -> tuple[Item, ...]:
+        """Remove a gallery and its items; return the removed items in order."""
+        with self.lock:
+            removed = self.list_items(site_id, gallery_id)
+            site = self._site(site_id)
+            del site.galleries[gallery_id]
+            site.items.pop(gallery_id, None)
+            site.ordered.pop(gallery_id, None)
+            return removed
+
+    # --- items ------------------------------------------------------------------
+
+    def count_items(self, site_id: str, gallery_id: str) -> int:
+        with self.lock:
+            self.get_gallery(site_id, gallery_id)
+            return len(self._sites[site_id].items[gallery_id])
+
+    def list_items(self, site_id: str, gallery_id: str) -> tuple[Item, ...]:
+        """Items by sortOrder (missing counts as 0), ties by creation order."""
+        with self.lock:
+            self.get_gallery(site_id, gallery_id)
+            site = self._sites[site_id]
+            cached = site.ordered.get(gallery_id)
+            if cached is None:
+                sign = -1.0 if self.item_sort_desc else 1.0
+                cached = tuple(
+                    sorted(
+                        site.items[gallery_id].values(),
+                        key=lambda i: (sign * (i.sort_order or 0.0), i.seq),
+                    )
+                )
+                site.ordered[gallery_id] = cached
+            return cached
+
+    def get_item(self, site_id: str, gallery_id: str, item_id: str) -> Item:
+        with self.lock:
+            self.get_gallery(site_id, gallery_id)
+            item = self._sites[site_id].items[gallery_id].get(item_id)
+            if item is None:
+                raise ItemNotFound(gallery_id, item_id)
+            return item
+
+    def put_item(self, site_id: str, item: Item) -> None:
+        with self.lock:
+            self.get_gallery(site_id, item.gallery_id)
+            site = self._sites[site_id]
+            site.items[item.gallery_id][item.id] = item
+            site.ordered.pop(item.gallery_id, None)
+
+    def delete_items(
+        self, site_id: str, gallery_id: str, item_ids: list[str]
+    ) -> list[str]:
+        """Delete the given items; ids not in the gallery are skipped. Returns
+        the ids actually deleted, in the order given."""
+        with self.lock:
+            self.get_gallery(site_id, gallery_id)
+            site = self._sites[site_id]
+            items = site.items[gallery_id]
+            deleted = [i for i in dict.fromkeys(item_ids) if items.pop(i, None)]
+            if deleted:
+                site.ordered.pop(gallery_id, None)
+            return deleted

@@ -1,0 +1,138 @@
+"""HTTP policy per area: how each part of the URL space answers errors.
+
+The API prefixes and the /_fake/ JSON routes form the JSON area: every answer,
+errors included, is JSON, errors in the Wix shape (docs/behaviour.md §7.1). An
+area that serves pages (a dashboard) registers its own renderer for its own
+path prefix; nothing here rewrites another area's answers. Routing failures
+(404, 405, redirects) have no blueprint yet, so the app-level handlers pick the
+area by path. The outermost WSGI guard turns a failure outside Flask (in a
+middleware such as the wire log) into the same JSON 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from ..errors import FakeGalleryError, Internal, from_http
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger("fakegallery")
+
+Renderer = Callable[[FakeGalleryError], Response]
+
+
+def render_json(error: FakeGalleryError) -> Response:
+    """Wix-shaped JSON, never HTML."""
+    response = Response(
+        orjson.dumps(error.to_body()), status=error.status, mimetype="application/json"
+    )
+    allowed = error.data.get("allowed") if error.status == 405 else None
+    if allowed is not None:
+        response.headers["Allow"] = ", ".join(allowed)  # RFC 9110 §15.5.6
+    location = error.data.get("location")
+    if location and 300 <= error.status < 400:
+        response.headers["Location"] = location
+    return response
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    name: str
+    prefix: str  # path prefix; "" matches everything
+    render: Renderer
+
+
+class FakeFlask(Flask):
+    """Flask with the fake's policy where Flask answers by itself: the
+    automatic OPTIONS answer and werkzeug's redirects are JSON too."""
+
+    def __init__(self, import_name: str) -> None:
+        super().__init__(import_name)
+        #: Most specific first; the JSON area catches everything else.
+        self.areas: list[Area] = [Area("json", "", render_json)]
+
+    def add_area(self, area: Area) -> None:
+        self.areas.insert(0, area)
+
+    def area(self, path: str) -> Area:
+        return next(a for a in self.areas if path.startswith(a.prefix))
+
+    def make_default_options_response(self) -> Response:
+        response = super().make_default_options_response()
+        out = Response(b"{}", status=200, mimetype="application/json")
+        out.headers["Allow"] = response.headers.get("Allow", "")
+        return out
+
+    def handle_http_exception(self, e: HTTPException) -> Any:
+        if isinstance(e, RequestRedirect):
+            # Flask hands routing redirects back untouched (an HTML page).
+            return self.area(request.path).render(
+                from_http(e, request.method, request.path)
+            )
+        return super().handle_http_exception(e)
+
+
+def install(app: FakeFlask, record: Callable[[BaseException], None]) -> None:
+    """Register the error handlers; `record` keeps unexpected exceptions."""
+
+    @app.errorhandler(FakeGalleryError)
+    def _fake_error(error: FakeGalleryError) -> Response:
+        return app.area(request.path).render(error)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        refusal = from_http(error, request.method, request.path)
+        return app.area(request.path).render(refusal)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        # A bug in the fake: answer in the Wix shape, and keep the exception so
+        # the pytest plugin can fail the test that caused it.
+        log.exception("unexpected error in %s %s", request.method, request.path)
+        record(error)
+        return app.area(request.path).render(internal(error))
+
+
+def internal(error: BaseException) -> Internal:
+    return Internal(f"internal error in the fake: {type(error).__name__}: {error}")
+
+
+class Guard:
+    """The outermost WSGI layer: an exception that escapes everything inside
+    (a middleware's bug, a broken wire-log file) is still a JSON 500."""
+
+    def __init__(
+        self, app: WSGIApplication, record: Callable[[BaseException], None]
+    ) -> None:
+        self.app = app
+        self.record = record
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        try:
+            return self.app(environ, start_response)
+        except Exception as exc:
+            log.exception("unexpected error outside the app")
+            self.record(exc)
+            body = orjson.dumps(internal(exc).to_body())
+            start_response(
+                "500 INTERNAL SERVER ERROR",
+                [
+                    ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(body))),
+                ],
+                sys.exc_info(),
+            )
+            return [body]

@@ -1,0 +1,107 @@
+"""Reading a request: JSON bodies through a schema, bounded integers and GUIDs
+from the query or path, the addressed site of a control-plane call, and the
+one way a JSON success is answered. Every failure is a Wix-shaped 400 naming
+the field and the rule (docs/behaviour.md §7.4)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from flask import Response, request
+from marshmallow import Schema
+
+from ..errors import FORMAT, MAX, MIN, REQUIRED_FIELD, InvalidArgument
+from ..gallery import schemas
+
+
+def ok(body: Any) -> Response:
+    """docs/behaviour.md §2.1: every success is HTTP 200 with a JSON object."""
+    return Response(orjson.dumps(body), status=200, mimetype="application/json")
+
+
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
+
+
+def int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
+    """A numeric query parameter; non-numeric or out of range → 400."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        # int() alone also takes "1_0" and non-ASCII digits ("٣", "１").
+        if not _DECIMAL.fullmatch(raw):
+            raise ValueError(raw)
+        value = int(raw)
+    except ValueError:
+        raise InvalidArgument.one(
+            name, f"must be an integer, got {raw!r}", FORMAT, type="int32"
+        ) from None
+    if value < low:
+        raise InvalidArgument.one(name, f"must be at least {low}", MIN, min=low)
+    if high is not None and value > high:
+        raise InvalidArgument.one(name, f"must be at most {high}", MAX, max=high)
+    return value
+
+
+def guid(name: str, value: str) -> str:
+    """Path ids are GUIDs (docs/behaviour.md §7.4)."""
+    if not schemas.GUID_RE.fullmatch(value):  # `$` alone lets a final \n through
+        raise InvalidArgument.one(name, "must be a GUID", FORMAT, type="GUID")
+    return value
+
+
+def guid_list(name: str) -> list[str]:
+    """A repeated query key of GUIDs; commas also separate them."""
+    ids = [
+        part.strip()
+        for value in request.args.getlist(name)
+        for part in value.split(",")
+        if part.strip()
+    ]
+    for index, item_id in enumerate(ids):
+        guid(f"{name}[{index}]", item_id)
+    return ids
+
+
+def json_body() -> Any:
+    """The raw JSON body ({} when empty); 400 when it is not JSON."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidArgument.one(
+            "body", f"is not valid JSON ({exc})", FORMAT, type="JSON"
+        ) from None
+
+
+def body(schema: Schema) -> dict[str, Any]:
+    """The JSON body, validated. Path parameters repeated in it are accepted and
+    ignored: the path wins (docs/behaviour.md §2.7)."""
+    data = json_body()
+    if not isinstance(data, dict):
+        raise InvalidArgument.one(
+            "body", "must be a JSON object", FORMAT, type="object"
+        )
+    return schemas.load(schema, data)
+
+
+def control_site(default_site_id: str | None) -> str:
+    """The site a /_fake/ call addresses: the `wix-site-id` header, then
+    `?siteId=`, then the default site."""
+    site = (
+        request.headers.get("wix-site-id", "").strip()
+        or request.args.get("siteId", "").strip()
+        or default_site_id
+    )
+    if not site:
+        raise InvalidArgument.one(
+            "siteId",
+            "is required: send a wix-site-id header or ?siteId= "
+            "(DEFAULT_SITE_ID is off)",
+            REQUIRED_FIELD,
+        )
+    return site
