@@ -1,6 +1,6 @@
 """Every error the fake can answer with, and the one place that renders them.
 
-Hierarchy (spec/api.md §7)::
+Hierarchy (docs/behaviour.md §7)::
 
     FakeGalleryError                    status  applicationError.code
     ├── InvalidArgument                 400     (validationError instead)
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from werkzeug.exceptions import HTTPException
 
-# Rules named in fieldViolations[].violatedRule (spec §7.1; the names are our choice).
+# Rules named in fieldViolations[].violatedRule (docs/behaviour.md §7.1; the names are our choice).
 REQUIRED_FIELD = "REQUIRED_FIELD"
 FORMAT = "FORMAT"
 MIN = "MIN"
@@ -191,8 +191,8 @@ class MediaNotFound(NotFound):
 class SiteNotPublished(FakeGalleryError):
     """Seeds 000/001/002: the backend API works only for a published site.
 
-    [INF] Wix does not document the answer; 428 (gRPC FAILED_PRECONDITION at
-    Wix's gateway, spec §7.2) and this code are our choice.
+    (a default) Wix does not document the answer; 428 (gRPC FAILED_PRECONDITION at
+    Wix's gateway, docs/behaviour.md §7.2) and this code are our choice.
     """
 
     status = 428
@@ -214,7 +214,7 @@ class MethodNotAllowed(FakeGalleryError):
 class DuplicateSortOrder(FakeGalleryError):
     """409: two items of a gallery, or two galleries of a site, share a sortOrder.
 
-    spec §6.1: the status is undocumented; 409 is our choice.
+    docs/behaviour.md §6.1: the status is undocumented; 409 is our choice.
     """
 
     status = 409

@@ -1,4 +1,4 @@
-"""Authentication, permissions and site isolation (spec §3)."""
+"""Authentication, permissions and site isolation (docs/behaviour.md §3)."""
 
 from __future__ import annotations
 

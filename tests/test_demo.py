@@ -123,7 +123,9 @@ def test_sort_orders_and_dates_ascending() -> None:
     assert gallery_orders == sorted(set(gallery_orders))
     for gallery in data["galleries"]:
         orders = [i["sortOrder"] for i in gallery["items"]]
-        assert orders == sorted(set(orders))  # unique and ascending (spec §6.1)
+        assert orders == sorted(
+            set(orders)
+        )  # unique and ascending (docs/behaviour.md §6.1)
         dates = [i["createdDate"] for i in gallery["items"]]
         assert dates == sorted(dates)
         assert all(i["updatedDate"] >= i["createdDate"] for i in gallery["items"])

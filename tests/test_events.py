@@ -1,4 +1,4 @@
-"""Domain events recorded after successful writes (spec §8.1, §8.5), and the
+"""Domain events recorded after successful writes (docs/behaviour.md §8.1, §8.5), and the
 control endpoints that expose state, events and reset."""
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ def test_create_gallery_emits_gallery_then_item_events(api, fake, make):
     assert created["createdEvent"]["entity"]["items"] == []  # items left out
     assert created["createdEvent"]["entity"]["totalItems"] == 2
     item_event = fake.events.list(SITE)[1].to_dict()
-    assert item_event["entityId"] == gallery["id"]  # the gallery id (spec §8.1)
+    assert (
+        item_event["entityId"] == gallery["id"]
+    )  # the gallery id (docs/behaviour.md §8.1)
     assert item_event["actionEvent"]["body"]["item"] == gallery["items"][0]
 
 

@@ -11,7 +11,7 @@ def _names(response):
     return [g["name"] for g in response.json["galleries"]]
 
 
-# --- listGalleries (spec §5.1) --------------------------------------------------------
+# --- listGalleries (docs/behaviour.md §5.1) --------------------------------------------------------
 
 
 def test_list_galleries_empty_site(api):
@@ -72,7 +72,7 @@ def test_list_galleries_ignores_unknown_query(api):
     )
 
 
-# --- getGallery (spec §5.2) -----------------------------------------------------------
+# --- getGallery (docs/behaviour.md §5.2) -----------------------------------------------------------
 
 
 def test_get_gallery_pages_items_with_full_total(api, make):
@@ -92,7 +92,7 @@ def test_get_gallery_accepts_repeated_path_param(api):
         f"galleries/{gallery['id']}",
         query_string={"galleryId": GID_UNKNOWN, "itemOffset": 0},
     )
-    assert response.status_code == 200  # the path wins (spec §2.3)
+    assert response.status_code == 200  # the path wins (docs/behaviour.md §2.3)
     assert response.json["gallery"]["id"] == gallery["id"]
 
 
@@ -137,7 +137,7 @@ def test_get_gallery_bad_guid_is_400(api, check_violation):
     assert violation["data"] == {"type": "GUID"}
 
 
-# --- createGallery (spec §5.5, §6.3) --------------------------------------------------
+# --- createGallery (docs/behaviour.md §5.5, §6.3) --------------------------------------------------
 
 
 def test_create_gallery_without_body_fields(api, fake):
@@ -155,7 +155,7 @@ def test_create_gallery_returns_every_item_in_request_order(api, make):
     assert gallery["totalItems"] == 60
     assert [i["text"]["html"] for i in gallery["items"]] == [str(n) for n in range(60)]
     orders = [i["sortOrder"] for i in gallery["items"]]
-    assert orders == sorted(set(orders))  # strictly increasing (spec §6.3)
+    assert orders == sorted(set(orders))  # strictly increasing (docs/behaviour.md §6.3)
 
 
 def test_create_gallery_ignores_read_only_keys(api):
@@ -215,7 +215,7 @@ def test_create_gallery_with_a_bad_item_stores_nothing(api, make, check_violatio
     assert api.get("galleries").json["totalGalleries"] == 0
 
 
-# --- clone (spec §6.4) ----------------------------------------------------------------
+# --- clone (docs/behaviour.md §6.4) ----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -284,7 +284,7 @@ def test_clone_bad_source_id_is_400(api, check_violation):
     check_violation(response, "cloneFromGalleryId", "FORMAT")
 
 
-# --- updateGallery (spec §5.6) --------------------------------------------------------
+# --- updateGallery (docs/behaviour.md §5.6) --------------------------------------------------------
 
 
 def test_update_gallery_changes_only_sent_fields(api, fake, source):
@@ -379,7 +379,7 @@ def test_update_gallery_unknown_is_404(api, check_error):
     check_error(response, 404, "GALLERY_NOT_FOUND")
 
 
-# --- deleteGallery (spec §5.7) --------------------------------------------------------
+# --- deleteGallery (docs/behaviour.md §5.7) --------------------------------------------------------
 
 
 def test_delete_gallery_cascades_to_items(api, source, check_error):

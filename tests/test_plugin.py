@@ -77,7 +77,9 @@ def test_clock_helpers__drive_dates(fakegallery: GallerySite) -> None:
     ).json()["item"]
     assert created["createdDate"] == "2031-01-01T00:00:00Z"
     assert item["createdDate"] == "2031-01-01T00:01:30Z"
-    assert item["sortOrder"] == 1924992090.0  # spec §6.1: the clock's epoch seconds
+    assert (
+        item["sortOrder"] == 1924992090.0
+    )  # docs/behaviour.md §6.1: the clock's epoch seconds
 
 
 def test_wsgi_client__same_site_without_socket(fakegallery: GallerySite) -> None:
@@ -181,7 +183,9 @@ def test_server__start_stop_fast_and_socket_closed(plain_app: Flask) -> None:
     server.stop()
     stopped = time.perf_counter()
     assert stopping - started < 1.0
-    assert stopped - stopping < 0.2  # not werkzeug's 0.5 s poll (perf.md §4.1)
+    assert (
+        stopped - stopping < 0.2
+    )  # not werkzeug's 0.5 s poll (docs/contributing.md, benchmarks)
     assert not server.running
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1)
@@ -397,6 +401,7 @@ def test_pytester__same_seed_same_state(pytester: pytest.Pytester) -> None:
     assert '"createdDate": "2030-05-06T07:08:09Z"' in states[0]
 
 
+@pytest.mark.slow
 def test_pytester__xdist_isolation(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

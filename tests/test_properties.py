@@ -89,7 +89,7 @@ WORLD = World()
 
 
 def check_answer(response: Any) -> None:
-    """200, or a Wix-shaped 4xx JSON error (spec §2.1, §7.1); never a 5xx."""
+    """200, or a Wix-shaped 4xx JSON error (docs/behaviour.md §2.1, §7.1); never a 5xx."""
     assert response.status_code < 500, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
     body = response.json
@@ -473,7 +473,7 @@ class GalleryMachine(RuleBasedStateMachine):
         items = self.items(gallery)
         response = self.send("DELETE", f"galleries/{gallery}")
         if response.status_code == 200:
-            for item in items:  # the cascade (spec §5.7)
+            for item in items:  # the cascade (docs/behaviour.md §5.7)
                 gone = WORLD.call("GET", f"galleries/{gallery}/items/{item['id']}")
                 assert gone.status_code == 404
 
@@ -506,7 +506,7 @@ class GalleryMachine(RuleBasedStateMachine):
         assert not self.fake.take_errors()
 
 
-TestGalleryMachine = GalleryMachine.TestCase
+TestGalleryMachine = pytest.mark.slow(GalleryMachine.TestCase)
 TestGalleryMachine.settings = settings(
     max_examples=25,
     stateful_step_count=15,

@@ -22,6 +22,8 @@ from werkzeug.serving import make_server
 
 from fakegallery import create_app
 
+pytestmark = pytest.mark.slow
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 

@@ -1,4 +1,4 @@
-"""Who is calling: the Authorization and wix-site-id headers → a Caller (spec §3)."""
+"""Who is calling: the Authorization and wix-site-id headers → a Caller (docs/behaviour.md §3)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class Caller:
 
 def _token() -> str:
     raw = request.headers.get("Authorization", "").strip()
-    # The SDK sends the raw key or token; some clients add "Bearer " (§3.1 [INF]).
+    # The SDK sends the raw key or token; some clients add "Bearer " (§3.1, a default).
     # A bare "Bearer" (empty token, the header already stripped) is no token.
     if raw[:7].lower() == "bearer " or raw.lower() == "bearer":
         raw = raw[7:].strip()
@@ -72,7 +72,7 @@ def authorize(settings: Settings, live: LiveModel, permission: str) -> Caller:
     elevate = request.headers.get(ELEVATE_HEADER, "").strip().lower()
     elevated = False
     if permission not in granted:
-        # seed 002_d297c0759f898f89: only 'pro-gallery.manage' may write, "You can
+        # docs/live-site.md rule 7: only 'pro-gallery.manage' may write, "You can
         # override the permissions with the wix-auth elevate() function".
         if elevate in ("true", "1", "yes") and settings.allow_elevate:
             elevated = True
@@ -84,7 +84,7 @@ def authorize(settings: Settings, live: LiveModel, permission: str) -> Caller:
                 {"permission": permission},
             )
     if not live.is_published(site_id):
-        # seeds 000/001/002: "To work with the Pro Gallery Backend API, publish
+        # docs/live-site.md rule 6: "To work with the Pro Gallery Backend API, publish
         # your site." The status and code are our choice (errors.SiteNotPublished).
         raise SiteNotPublished(site_id)
     return Caller(site_id=site_id, permissions=permissions, key=key, elevated=elevated)

@@ -124,7 +124,7 @@ class Int(fields.Field[int]):
 
 
 class Num(fields.Field[float]):
-    """A finite JSON number (spec §4.7: "NaN"/"Infinity" strings are refused)."""
+    """A finite JSON number (docs/behaviour.md §4.7: "NaN"/"Infinity" strings are refused)."""
 
     default_error_messages: Messages = {
         **_type_messages("number"),
@@ -142,7 +142,7 @@ class Num(fields.Field[float]):
 
 
 class Guid(Str):
-    """A GUID string (``@format GUID``, spec §7.4)."""
+    """A GUID string (``@format GUID``, docs/behaviour.md §7.4)."""
 
     default_error_messages: Messages = {
         "guid": rule(E.FORMAT, "must be a GUID", type="GUID"),

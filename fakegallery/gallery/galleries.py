@@ -23,7 +23,7 @@ class GalleryOperations(GalleryRules):
     def list_galleries(
         self, site_id: str, limit: int, offset: int, item_limit: int
     ) -> Body:
-        """spec §5.1: a page of at most 10 galleries, oldest first, each with its
+        """docs/behaviour.md §5.1: a page of at most 10 galleries, oldest first, each with its
         first `itemLimit` items; `totalGalleries` counts every gallery of the site."""
         with self.lock:
             galleries = self.store.list_galleries(site_id)
@@ -45,14 +45,14 @@ class GalleryOperations(GalleryRules):
             }
 
     def create_gallery(self, site_id: str, data: Mapping[str, Any]) -> Body:
-        """spec §5.5 / §6.3 / §6.4: plain create or clone.
+        """docs/behaviour.md §5.5 / §6.3 / §6.4: plain create or clone.
 
         Clone copies the name and every item's content; ids, sortOrders and dates
         are new and the copies keep the source's relative order. With both `gallery`
         and `cloneFromGalleryId`, the clone gets `gallery.name`/`sortOrder` on top
         and `gallery.items` appended (undocumented; our choice).
         """
-        self.check_media(site_id, data)  # STRICT_MEDIA (media.py, live.py rule 5)
+        self.check_media(site_id, data)  # STRICT_MEDIA (docs/live-site.md rule 5)
         spec: Mapping[str, Any] = data.get("gallery") or {}
         source_id = data.get("cloneFromGalleryId")
         store = self.store
@@ -118,10 +118,10 @@ class GalleryOperations(GalleryRules):
     def update_gallery(
         self, site_id: str, gallery_id: str, data: Mapping[str, Any]
     ) -> Body:
-        """spec §5.6 [INF]: partial update. `items` entries with an id update that
+        """docs/behaviour.md §5.6 (a default): partial update. `items` entries with an id update that
         item (404 if it is not in the gallery); entries without one are created;
         unlisted items stay. Returns the gallery with the default page of 50 items."""
-        self.check_media(site_id, data)  # STRICT_MEDIA (media.py, live.py rule 5)
+        self.check_media(site_id, data)  # STRICT_MEDIA (docs/live-site.md rule 5)
         spec = data["gallery"]
         store = self.store
         with self.lock:
@@ -178,7 +178,7 @@ class GalleryOperations(GalleryRules):
             return {"gallery": self.gallery_wire(site_id, gallery)}
 
     def delete_gallery(self, site_id: str, gallery_id: str) -> Body:
-        """spec §5.7: cascades to the items, each with its own item-deleted event."""
+        """docs/behaviour.md §5.7: cascades to the items, each with its own item-deleted event."""
         with self.lock:
             removed = self.store.delete_gallery(site_id, gallery_id)
             for item in removed:

@@ -21,7 +21,7 @@ class ItemOperations(GalleryRules):
     def list_gallery_items(
         self, site_id: str, gallery_id: str, item_offset: int, item_limit: int
     ) -> Body:
-        """spec §5.3: `{items}` only; no total and no paging metadata."""
+        """docs/behaviour.md §5.3: `{items}` only; no total and no paging metadata."""
         items = self.store.list_items(site_id, gallery_id)
         page = items[item_offset : item_offset + item_limit]
         return {"items": [orjson.Fragment(i.body) for i in page]}
@@ -33,7 +33,7 @@ class ItemOperations(GalleryRules):
     def create_gallery_item(
         self, site_id: str, gallery_id: str, data: Mapping[str, Any]
     ) -> Body:
-        self.check_media(site_id, data)  # STRICT_MEDIA (media.py, live.py rule 5)
+        self.check_media(site_id, data)  # STRICT_MEDIA (docs/live-site.md rule 5)
         entry = data["item"]
         store = self.store
         with self.lock:
@@ -63,7 +63,7 @@ class ItemOperations(GalleryRules):
         item_id: str,
         data: Mapping[str, Any],
     ) -> Body:
-        self.check_media(site_id, data)  # STRICT_MEDIA (media.py, live.py rule 5)
+        self.check_media(site_id, data)  # STRICT_MEDIA (docs/live-site.md rule 5)
         store = self.store
         with self.lock:
             old = store.get_item(site_id, gallery_id, item_id)
@@ -106,7 +106,7 @@ class ItemOperations(GalleryRules):
     def delete_gallery_items(
         self, site_id: str, gallery_id: str, item_ids: list[str]
     ) -> Body:
-        """spec §5.8 (deprecated): returns the gallery after the deletion; unknown
+        """docs/behaviour.md §5.8 (deprecated): returns the gallery after the deletion; unknown
         ids are ignored."""
         with self.lock:
             self._delete_items(site_id, gallery_id, item_ids)

@@ -3,9 +3,9 @@
 API bodies, fixture files and generated demo data all load through these schemas,
 so there is one parser. Field names are the camelCase wire names, so a loaded dict
 is already wire-shaped. Unknown and read-only keys (``_id``, ``type``, dates,
-``imageInfo.url`` …) are dropped, never stored (spec §5.5, §sdk-wire 3).
+``imageInfo.url`` …) are dropped, never stored (docs/behaviour.md §5.5, §13.3).
 
-The field types, validators, the Base schema and `load` live in validation.py;
+The field types, validators, the Base schema and `load` live in fields.py;
 they are re-exported here, so ``schemas.load(...)`` stays the one entry point.
 """
 
@@ -33,7 +33,7 @@ VIDEO_TYPES = ("UNDEFINED", "WIX_MEDIA", "YOUTUBE", "VIMEO")
 LINK_TYPES = ("UNDEFINED", "EXTERNAL", "INTERNAL")
 
 
-# --- media (spec §4.3–§4.6) ---------------------------------------------------
+# --- media (docs/behaviour.md §4.3–§4.6) ---------------------------------------------------
 
 
 class FocalPointSchema(Base):
@@ -132,7 +132,7 @@ class SecondaryMediaSchema(Base):
             raise ValidationError(rule(E.ONE_OF, "holds either image or text"))
 
 
-# --- items and galleries (spec §4.1, §4.2, §5) --------------------------------
+# --- items and galleries (docs/behaviour.md §4.1, §4.2, §5) --------------------------------
 
 
 def media_rule(found: list[str]) -> str:
@@ -179,7 +179,7 @@ class ItemSchema(ItemPatchSchema):
 
 class GalleryItemPatchSchema(ItemPatchSchema):
     """An entry of `gallery.items` in updateGallery: with an id it updates that
-    item, without one it creates an item (spec §5.6 [INF])."""
+    item, without one it creates an item (docs/behaviour.md §5.6 (a default))."""
 
     id = Guid()
 
@@ -240,13 +240,13 @@ class FixtureGallerySchema(GallerySchema):
     id = Guid()
     createdDate = Rfc3339()
     items = ListOf(Obj(FixtureItemSchema))
-    # live site (live.py): "editor" also puts a widget with this id on `page`
+    # live site (docs/live-site.md): "editor" also puts a widget with this id on `page`
     origin = Enum(("editor", "backend"))
     page = Str(validate=non_empty)
 
 
 class FixtureMediaSchema(CommonImageSchema):
-    """A file already in the site's Media Manager (seeds 002/004): an imageInfo
+    """A file already in the site's Media Manager (docs/live-site.md rule 5): an imageInfo
     plus its MIME type."""
 
     mimeType = Str(allow_none=True)

@@ -1,6 +1,6 @@
 """Build the wire (REST response) shape of items from validated input.
 
-Everything derived lives here (spec §4, §6.6–§6.9): item `type`, `image.type`,
+Everything derived lives here (docs/behaviour.md §4, §6.6–§6.9): item `type`, `image.type`,
 `imageInfo.url`, `video.type`, the always-present `videoInfo` members. Items are
 built once per write and stored as ready JSON, so reads never re-serialise them.
 """
@@ -19,7 +19,7 @@ _YOUTUBE = re.compile(
 _VIMEO = re.compile(r"^(https?:)?//([a-z0-9-]+\.)*vimeo\.com(/|$)", re.I)
 MEDIA_TYPES = {"image": "IMAGE", "video": "VIDEO", "text": "TEXT"}
 
-# Canonical key order of an item, as in real responses (sdk-wire §4).
+# Canonical key order of an item, as in real responses (docs/behaviour.md §13.4).
 ITEM_KEYS = (
     "id",
     "type",
@@ -44,7 +44,7 @@ class WireBuilder:
         self.drop_undefined = drop_undefined_strings
 
     def common_image(self, info: Mapping[str, Any]) -> dict[str, Any]:
-        """CommonImage: `url` is always rebuilt from `id` (spec §4.3)."""
+        """CommonImage: `url` is always rebuilt from `id` (docs/behaviour.md §4.3)."""
         out: dict[str, Any] = {
             "id": info["id"],
             "url": MEDIA_URL + info["id"],
@@ -54,7 +54,7 @@ class WireBuilder:
         for key in ("altText", "filename"):
             value = info.get(key)
             if value is None or (self.drop_undefined and value == "undefined"):
-                continue  # spec §6.6: the SDK sends the literal "undefined"
+                continue  # docs/behaviour.md §6.6: the SDK sends the literal "undefined"
             out[key] = value
         return out
 
@@ -113,7 +113,7 @@ class WireBuilder:
     def apply(self, item: dict[str, Any], patch: Mapping[str, Any]) -> None:
         """Merge validated input into a wire item: present keys replace, an
         explicit null clears, a new media member replaces the old one and the
-        `type` (spec §5.11, §6.5)."""
+        `type` (docs/behaviour.md §5.11, §6.5)."""
         for key, value in patch.items():
             if key in MEDIA_TYPES:
                 for other in MEDIA_TYPES:
@@ -135,7 +135,7 @@ class WireBuilder:
 
 
 def video_type(video_id: str, url: str) -> str:
-    """spec §6.7 [INF]: a Wix media id → WIX_MEDIA; else from the URL's host."""
+    """docs/behaviour.md §6.7 (a default): a Wix media id → WIX_MEDIA; else from the URL's host."""
     if video_id:
         return "WIX_MEDIA"
     if _YOUTUBE.match(url):

@@ -1,7 +1,7 @@
 """JSON Schema building blocks, and the converter from the marshmallow schemas.
 
 JSON Schema draft 2020-12, as OpenAPI 3.1 uses. The converter derives the request
-body schemas of openapi.py from the classes of schemas.py that validate requests.
+body schemas of document.py from the classes of gallery/schemas.py that validate requests.
 A field, a bound or a schema-level rule that the converter does not understand
 raises TypeError, so the description cannot silently drift from the validation.
 """
@@ -80,7 +80,7 @@ MEDIA = list(S.MEDIA_KEYS)
 #: The schema-level rules (`@validates_schema` methods) of schemas.py, by name.
 #: A new rule must be added here, or building the description fails.
 SCHEMA_RULES: dict[str, Json] = {
-    # ItemPatchSchema: at most one of image / video / text (spec §4.2).
+    # ItemPatchSchema: at most one of image / video / text (docs/behaviour.md §4.2).
     "_at_most_one_media": {"not": {"anyOf": _media_pairs(MEDIA)}},
     # ItemSchema: at least one of them; with the rule above, exactly one (§5.10).
     "_exactly_one_media": {"anyOf": [{"required": [k]} for k in MEDIA]},
@@ -88,7 +88,7 @@ SCHEMA_RULES: dict[str, Json] = {
     "_new_needs_media": {"anyOf": [{"required": [k]} for k in ["id", *MEDIA]]},
     # SecondaryMediaSchema: image or text, not both.
     "_one": {"not": {"required": ["image", "text"]}},
-    # VideoInfoSchema: a Wix media `id` or an external `url` (spec §4.4).
+    # VideoInfoSchema: a Wix media `id` or an external `url` (docs/behaviour.md §4.4).
     "_id_or_url": {
         "anyOf": [
             {

@@ -1,6 +1,7 @@
 """The OpenAPI response schemas: every success and error body, written by hand.
 
-They follow wire.py, service.py and errors.py (spec §4, §7.1, sdk-wire §4);
+They follow gallery/wire.py, the operations and errors.py (docs/behaviour.md
+§4, §7.1, §13.4);
 schemathesis (tests/test_schemathesis.py) checks every response against them.
 """
 
@@ -42,7 +43,7 @@ def response_components(conv: Converter) -> dict[str, Json]:
                 "altText": STRING,
                 "filename": STRING,
             },
-            "spec §4.3: `url` is always rebuilt from `id`.",
+            "docs/behaviour.md §4.3: `url` is always rebuilt from `id`.",
         ),
         "Image": closed(
             ["type", "imageInfo"],
@@ -97,7 +98,7 @@ def response_components(conv: Converter) -> dict[str, Json]:
                 "text": ref("Text"),
                 "secondaryMedia": ref("SecondaryMedia"),
             },
-            "spec §4.2; unset optional fields are left out.",
+            "docs/behaviour.md §4.2; unset optional fields are left out.",
         ),
         "Gallery": closed(
             ["id", "createdDate", "totalItems", "items"],
@@ -109,7 +110,7 @@ def response_components(conv: Converter) -> dict[str, Json]:
                 "totalItems": {**INTEGER, "minimum": 0},
                 "items": {**array(ref("Item")), "description": "the requested page"},
             },
-            "spec §4.1; a gallery has no updatedDate.",
+            "docs/behaviour.md §4.1; a gallery has no updatedDate.",
         ),
         "ListGalleriesResponse": closed(
             ["totalGalleries", "galleries"],
@@ -138,7 +139,7 @@ def response_components(conv: Converter) -> dict[str, Json]:
                     },
                 ),
             },
-            "spec §7.1; codes live in fakegallery/errors.py.",
+            "docs/behaviour.md §7.1; codes live in fakegallery/errors.py.",
         ),
         "ValidationError": closed(
             ["message", "details"],

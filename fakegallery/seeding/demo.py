@@ -89,7 +89,7 @@ class _Generator:
         gallery: dict[str, Any] = {
             "id": self.ids.guid(),
             "name": f"{' '.join(words).title()} {kind}",
-            # spec §6.1: epoch seconds with a fractional part, 3 decimals.
+            # docs/behaviour.md §6.1: epoch seconds with a fractional part, 3 decimals.
             "sortOrder": round(created.timestamp() + self.rng.random(), 3),
             "createdDate": format_time(created),
             "items": [],

@@ -42,7 +42,9 @@ class GallerySite:
         self.site_id = site_id
         self.headers = {"Authorization": api_key, "wix-site-id": site_id}
         self.client = requests.Session()
-        self.client.trust_env = False  # no proxy lookup for loopback (perf.md §4.4)
+        self.client.trust_env = (
+            False  # no proxy lookup for loopback (docs/contributing.md, benchmarks)
+        )
         self.client.headers.update(self.headers)
         self._sessions: list[requests.Session] = [self.client]
         clock = self.fake.clock

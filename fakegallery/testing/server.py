@@ -1,5 +1,5 @@
 """An in-process waitress server in a thread: binds at once, waits for readiness
-by polling, stops in milliseconds and closes its socket (perf.md §4.1, §5)."""
+by polling, stops in milliseconds and closes its socket (docs/contributing.md, benchmarks, §5)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class FakeGalleryServer:
     """One app served by waitress on a loopback port, in a daemon thread.
 
     `start()` binds in the caller's thread, so a taken port raises at once (moto's
-    threaded server waits forever there, anchors.md §2.1). Readiness is a GET of
+    threaded server waits forever there, a known moto complaint). Readiness is a GET of
     /_fake/health, answered by the server loop itself: no sleeping.
     """
 

@@ -1,5 +1,5 @@
 // createGallery (plain, empty, every media kind, clone) and createGalleryItem
-// through the official SDK (sdk-wire §2, §3; api.md §5.5, §5.10, §6.4).
+// through the official SDK (docs/behaviour.md §13.2, §3, §5.5, §5.10, §6.4).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -40,7 +40,7 @@ test('createGallery with a name: the unwrapped gallery, a Date, no items', async
   assert.equal(gallery.name, 'acc plain');
   assert.match(gallery._id, /^[0-9a-f-]{36}$/);
   assertDate(gallery._createdDate, 'gallery._createdDate');
-  assert.equal(gallery._updatedDate, undefined, 'a gallery has no updatedDate (api.md §4.1)');
+  assert.equal(gallery._updatedDate, undefined, 'a gallery has no updatedDate (docs/behaviour.md §4.1)');
   assert.equal(gallery.totalItems, 0);
   assert.deepEqual(gallery.items, []);
   assert.equal(typeof gallery.sortOrder, 'number');
@@ -58,7 +58,7 @@ test('createGallery() with no arguments and with an empty gallery', async () => 
   const empty = await pg.createGallery({ gallery: {} });
   assert.deepEqual(calls.at(-1).body, { gallery: {} });
   assert.notEqual(empty._id, bare._id);
-  assert.ok(empty.sortOrder > bare.sortOrder, 'default gallery sortOrders increase (api.md §6.1)');
+  assert.ok(empty.sortOrder > bare.sortOrder, 'default gallery sortOrders increase (docs/behaviour.md §6.1)');
 });
 
 test('createGallery with items of every media kind round-trips them', async () => {
@@ -84,12 +84,12 @@ test('createGallery with items of every media kind round-trips them', async () =
     },
   });
   assert.equal(gallery.totalItems, 8);
-  assert.equal(gallery.items.length, 8, 'create returns every created item (api.md §6.3)');
+  assert.equal(gallery.items.length, 8, 'create returns every created item (docs/behaviour.md §6.3)');
   const [sunset, bare, spaced, youtube, vimeo, wixVideo, text, linkOnly] = gallery.items;
   assert.deepEqual(
     gallery.items.map((i) => i.title),
     ['Sunset', 'No filename', 'Spaced filename', 'YouTube video', 'Vimeo video', 'Wix video', 'Text', 'Link only'],
-    'items keep the request order (api.md §6.3)',
+    'items keep the request order (docs/behaviour.md §6.3)',
   );
   const orders = gallery.items.map((i) => i.sortOrder);
   assert.deepEqual([...orders].sort((a, b) => a - b), orders, 'default sortOrders increase');
@@ -105,7 +105,7 @@ test('createGallery with items of every media kind round-trips them', async () =
   assert.deepEqual(sunset.tags, { values: ['sun', 'sky'] });
   assert.equal(sunset.description, 'over the sea');
 
-  // sdk-wire §3: the SDK sends altText/filename "undefined"; the fake drops them,
+  // docs/behaviour.md §13.3: the SDK sends altText/filename "undefined"; the fake drops them,
   // so the name segment stays out instead of becoming "/undefined".
   assertItemBasics(bare, 'IMAGE');
   assert.equal(bare.image.imageInfo, BARE_IMAGE);
@@ -174,7 +174,7 @@ test('an https:// image is rejected: the SDK sends it without an id', async () =
 
   const inGallery = await sdkError(() =>
     pg.createGallery({ gallery: { items: [imageItem('ok'), imageItem('bad', 'https://example.com/x.png')] } }));
-  // the SDK renames field paths to its argument names (api.md §7.3)
+  // the SDK renames field paths to its argument names (docs/behaviour.md §7.3)
   assertViolation(inGallery, 'options.gallery.items[1].image.imageInfo.id', 'REQUIRED_FIELD');
   const after = await pg.getGallery(gallery._id);
   assert.equal(after.totalItems, 0, 'a rejected write leaves the store unchanged');

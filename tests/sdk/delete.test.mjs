@@ -1,5 +1,5 @@
 // deleteGallery, deleteGalleryItems (deprecated), bulkDeleteGalleryItems and
-// deleteGalleryItem through the official SDK (sdk-wire §2; api.md §5.7–§5.9, §5.12).
+// deleteGalleryItem through the official SDK (docs/behaviour.md §13.2, 5.7–§5.9, §5.12).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

@@ -1,5 +1,5 @@
 // How errors surface through the official SDK: status, details.applicationError,
-// details.validationError, requestId (sdk-wire §1; api.md §7.3, §7.4).
+// details.validationError, requestId (docs/behaviour.md §13.1, 7.3, §7.4).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 

@@ -13,7 +13,7 @@ import { proGallery } from '@wix/pro-gallery';
 // --- safety: nothing in this suite may reach the real Wix API ------------------
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-// The only hosts the SDK may address; they are rewritten to the fake (api.md §10).
+// The only hosts the SDK may address; they are rewritten to the fake (docs/behaviour.md §10).
 const WIX_HOST = /(^|\.)(wixapis\.com|wix\.com)$/i;
 
 function urlOf(input) {
@@ -28,7 +28,7 @@ const nativeFetch = globalThis.fetch;
 export const refused = [];
 
 /** The global fetch, wrapped: any host but loopback is refused. The SDK's token
- * calls use the global fetch, not `createClient({fetch})` (api.md §10), so this
+ * calls use the global fetch, not `createClient({fetch})` (docs/behaviour.md §10), so this
  * catches whatever bypasses the rewrite. */
 async function loopbackOnlyFetch(input, init) {
   const url = urlOf(input);
@@ -92,7 +92,7 @@ export function setup() {
   return { pg: client.proGallery, siteId, calls };
 }
 
-// --- media the SDK takes as strings (sdk-wire §3) -----------------------------------
+// --- media the SDK takes as strings (docs/behaviour.md §13.3) -----------------------------------
 
 export const IMAGE_ID = '11062b_12703ed9a6574547bcaed22b1ce44eef~mv2.jpeg';
 export const IMAGE = `wix:image://v1/${IMAGE_ID}/sunset.jpeg#originWidth=6446&originHeight=4298`;
@@ -137,7 +137,7 @@ export function parseWixVideo(value) {
 }
 
 /** A real, parsed Date (the SDK turns RFC3339 strings into Dates; a bad string
- * would become an Invalid Date without any error, sdk-wire §1). */
+ * would become an Invalid Date without any error, docs/behaviour.md §13.1). */
 export function assertDate(value, what) {
   assert.ok(value instanceof Date, `${what} should be a Date, got ${typeof value}: ${value}`);
   assert.ok(!Number.isNaN(value.getTime()), `${what} is an Invalid Date`);

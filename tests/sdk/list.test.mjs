@@ -1,5 +1,5 @@
 // listGalleries: the page of at most 10 galleries, offset paging, itemLimit per
-// gallery (sdk-wire §2; api.md §5.1, §6.2). This file owns its site: 12 galleries.
+// gallery (docs/behaviour.md §13.2, 5.1, §6.2). This file owns its site: 12 galleries.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 
@@ -50,5 +50,5 @@ test('listGalleries({limit, offset, itemLimit}) cuts galleries and items per gal
 
 test('listGalleries({limit: 11}) is a validation error on limit', async () => {
   const error = await sdkError(() => pg.listGalleries({ limit: 11 }));
-  assertViolation(error, 'options.limit', 'MAX'); // SDK argument name (api.md §7.3)
+  assertViolation(error, 'options.limit', 'MAX'); // SDK argument name (docs/behaviour.md §7.3)
 });

@@ -1,5 +1,5 @@
 // getGallery with item paging, listGalleryItems, getGalleryItem through the
-// official SDK (sdk-wire §2; api.md §5.2–§5.4, §6.2).
+// official SDK (docs/behaviour.md §13.2, 5.2–§5.4, §6.2).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 
@@ -32,19 +32,19 @@ test('getGallery without options: every item, totalItems, Dates', async () => {
 test('getGallery({itemOffset, itemLimit}) returns the slice and the full totalItems', async () => {
   const page = await pg.getGallery(gallery._id, { itemOffset: 1, itemLimit: 2 });
   assert.equal(calls.at(-1).query, `?galleryId=${gallery._id}&itemOffset=1&itemLimit=2`);
-  assert.equal(page.totalItems, 5, 'totalItems counts the whole gallery (api.md §4.1)');
+  assert.equal(page.totalItems, 5, 'totalItems counts the whole gallery (docs/behaviour.md §4.1)');
   assert.deepEqual(page.items.map((i) => i._id), gallery.items.slice(1, 3).map((i) => i._id));
   const last = await pg.getGallery(gallery._id, { itemOffset: 4, itemLimit: 10 });
   assert.deepEqual(last.items.map((i) => i.title), ['Photo 4']);
   const past = await pg.getGallery(gallery._id, { itemOffset: 9 });
-  assert.deepEqual(past.items, [], 'an offset past the end gives no items (api.md §6.2)');
+  assert.deepEqual(past.items, [], 'an offset past the end gives no items (docs/behaviour.md §6.2)');
   assert.equal(past.totalItems, 5);
 });
 
 test('listGalleryItems pages through the items and has no total', async () => {
   const all = await pg.listGalleryItems(gallery._id);
   assert.equal(all.items.length, 5);
-  assert.equal(all.totalItems, undefined, 'listGalleryItems has no paging metadata (api.md §5.3)');
+  assert.equal(all.totalItems, undefined, 'listGalleryItems has no paging metadata (docs/behaviour.md §5.3)');
   const page = await pg.listGalleryItems(gallery._id, { itemOffset: 3, itemLimit: 1 });
   assert.equal(calls.at(-1).path, `/progallery/v2/galleries/${gallery._id}/items`);
   assert.equal(calls.at(-1).query, `?galleryId=${gallery._id}&itemOffset=3&itemLimit=1`);

@@ -1,5 +1,5 @@
 // The suite's own safety net, and the transport the SDK uses: the real Wix API is
-// unreachable, ApiKeyStrategy sends the raw key and the site id (api.md §3.1, §10).
+// unreachable, ApiKeyStrategy sends the raw key and the site id (docs/behaviour.md §3.1, §10).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

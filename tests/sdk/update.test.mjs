@@ -1,5 +1,5 @@
 // updateGallery, updateGalleryItem and the round trip that sends a fetched SDK
-// object back with `_id` and read-only fields (sdk-wire §2, §3; api.md §5.6,
+// object back with `_id` and read-only fields (docs/behaviour.md §13.2, §3; docs/behaviour.md §5.6,
 // §5.11, §6.5).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -94,7 +94,7 @@ test('round trip: a fetched item sent back whole, with _id and read-only fields'
     { ...fetched, title: 'Linked image (round-trip)' },
   );
   const sent = calls.at(-1).body.item;
-  // sdk-wire §3: both `_id` and `id` go out, with the dates, type and wix: url.
+  // docs/behaviour.md §13.3: both `_id` and `id` go out, with the dates, type and wix: url.
   assert.equal(sent._id, fetched._id);
   assert.equal(sent.id, fetched._id);
   assert.equal(sent.type, 'IMAGE');
