@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from werkzeug.exceptions import HTTPException
 
-# Rules named in fieldViolations[].violatedRule (docs/behaviour.md §7.1; the names are our choice).
+# Rules named in fieldViolations[].violatedRule (docs/behaviour.md §7.1; the
+# names are our choice).
 REQUIRED_FIELD = "REQUIRED_FIELD"
 FORMAT = "FORMAT"
 MIN = "MIN"

@@ -1,5 +1,5 @@
-"""Domain events recorded after successful writes (docs/behaviour.md §8.1, §8.5), and the
-control endpoints that expose state, events and reset."""
+"""Domain events recorded after successful writes (docs/behaviour.md §8.1,
+§8.5), and the control endpoints that expose state, events and reset."""
 
 from __future__ import annotations
 

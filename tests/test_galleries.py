@@ -11,7 +11,7 @@ def _names(response):
     return [g["name"] for g in response.json["galleries"]]
 
 
-# --- listGalleries (docs/behaviour.md §5.1) --------------------------------------------------------
+# --- listGalleries (docs/behaviour.md §5.1) -------------------------------------------
 
 
 def test_list_galleries_empty_site(api):
@@ -72,7 +72,7 @@ def test_list_galleries_ignores_unknown_query(api):
     )
 
 
-# --- getGallery (docs/behaviour.md §5.2) -----------------------------------------------------------
+# --- getGallery (docs/behaviour.md §5.2) ----------------------------------------------
 
 
 def test_get_gallery_pages_items_with_full_total(api, make):
@@ -137,7 +137,7 @@ def test_get_gallery_bad_guid_is_400(api, check_violation):
     assert violation["data"] == {"type": "GUID"}
 
 
-# --- createGallery (docs/behaviour.md §5.5, §6.3) --------------------------------------------------
+# --- createGallery (docs/behaviour.md §5.5, §6.3) -------------------------------------
 
 
 def test_create_gallery_without_body_fields(api, fake):
@@ -215,7 +215,7 @@ def test_create_gallery_with_a_bad_item_stores_nothing(api, make, check_violatio
     assert api.get("galleries").json["totalGalleries"] == 0
 
 
-# --- clone (docs/behaviour.md §6.4) ----------------------------------------------------------------
+# --- clone (docs/behaviour.md §6.4) ---------------------------------------------------
 
 
 @pytest.fixture
@@ -284,7 +284,7 @@ def test_clone_bad_source_id_is_400(api, check_violation):
     check_violation(response, "cloneFromGalleryId", "FORMAT")
 
 
-# --- updateGallery (docs/behaviour.md §5.6) --------------------------------------------------------
+# --- updateGallery (docs/behaviour.md §5.6) -------------------------------------------
 
 
 def test_update_gallery_changes_only_sent_fields(api, fake, source):
@@ -379,7 +379,7 @@ def test_update_gallery_unknown_is_404(api, check_error):
     check_error(response, 404, "GALLERY_NOT_FOUND")
 
 
-# --- deleteGallery (docs/behaviour.md §5.7) --------------------------------------------------------
+# --- deleteGallery (docs/behaviour.md §5.7) -------------------------------------------
 
 
 def test_delete_gallery_cascades_to_items(api, source, check_error):

@@ -19,7 +19,7 @@ def items_path(gallery):
     return f"galleries/{gallery['id']}/items"
 
 
-# --- create: shapes and derived fields (docs/behaviour.md §4, §6.6–§6.9) ---------------------------
+# --- create: shapes and derived fields (docs/behaviour.md §4, §6.6–§6.9) --------------
 
 
 def test_create_image_item_derives_read_only_fields(api, gallery):
@@ -146,7 +146,7 @@ def test_create_item_unknown_gallery_is_404(api, make, check_error):
     check_error(response, 404, "GALLERY_NOT_FOUND")
 
 
-# --- validation (docs/behaviour.md §5.10, §7.4) ----------------------------------------------------
+# --- validation (docs/behaviour.md §5.10, §7.4) ---------------------------------------
 
 IMG = {"id": "m.jpg", "width": 1, "height": 1}
 
@@ -262,7 +262,7 @@ def test_limits_at_the_edges_are_accepted(api, gallery):
     assert item["sortOrder"] == -2.1e12
 
 
-# --- sortOrder (docs/behaviour.md §6.1) ------------------------------------------------------------
+# --- sortOrder (docs/behaviour.md §6.1) -----------------------------------------------
 
 
 def test_default_sort_orders_are_epoch_seconds_strictly_increasing(
@@ -332,7 +332,7 @@ def test_default_sort_order_skips_a_taken_value(api, fake, gallery, make):
     assert item["sortOrder"] > upcoming
 
 
-# --- update (docs/behaviour.md §5.11, §6.5) --------------------------------------------------------
+# --- update (docs/behaviour.md §5.11, §6.5) -------------------------------------------
 
 
 @pytest.fixture
@@ -371,7 +371,8 @@ def test_update_item_switching_media_switches_type(api, gallery, item):
 
 
 def test_update_item_sdk_round_trip_changes_only_the_title(api, gallery, item):
-    """docs/behaviour.md §13.3: the SDK sends back _id, id, type, dates and wix: urls."""
+    """docs/behaviour.md §13.3: the SDK sends back _id, id, type, dates and
+    wix: urls."""
     path = f"galleries/{gallery['id']}/items/{item['id']}"
     sent = dict(item, _id=item["id"], title="round trip")
     sent["createdDate"] = "2026-01-02T03:04:05.000Z"
@@ -455,7 +456,7 @@ def test_list_items_pages_without_totals(api, gallery, items_path, make):
     assert [i["text"]["html"] for i in page["items"]] == ["3", "4"]
 
 
-# --- deletes (docs/behaviour.md §5.8, §5.9, §5.12) -------------------------------------------------
+# --- deletes (docs/behaviour.md §5.8, §5.9, §5.12) ------------------------------------
 
 
 def test_delete_item(api, gallery, item, items_path, check_error):

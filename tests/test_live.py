@@ -266,7 +266,8 @@ def test_text_item_added_to_code_connected_gallery_does_not_show(
             "description": shown["dropped"][0]["description"],
         }
     ]
-    # The backend API itself still stores and returns the text item (docs/behaviour.md §6.8).
+    # The backend API itself still stores and returns the text item
+    # (docs/behaviour.md §6.8).
     listed = api.get(f"galleries/{backend['id']}/items").json["items"]  # type: ignore[index]
     assert ids(listed) == [text["id"], image["id"]]
 

@@ -89,7 +89,8 @@ WORLD = World()
 
 
 def check_answer(response: Any) -> None:
-    """200, or a Wix-shaped 4xx JSON error (docs/behaviour.md §2.1, §7.1); never a 5xx."""
+    """200, or a Wix-shaped 4xx JSON error (docs/behaviour.md §2.1, §7.1);
+    never a 5xx."""
     assert response.status_code < 500, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
     body = response.json

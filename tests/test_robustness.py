@@ -43,7 +43,7 @@ def nested(depth: int) -> Any:
     return value
 
 
-# --- answers are always JSON (docs/behaviour.md §2.1) --------------------------------------
+# --- answers are always JSON (docs/behaviour.md §2.1) ---------------------------------
 
 
 @pytest.mark.parametrize(

@@ -54,8 +54,8 @@ CONFIG = SchemathesisConfig.from_dict(
     {
         "auth": {"openapi": {"apiKey": {"api_key": KEY}}},
         "headers": {"wix-site-id": SITE},
-        # docs/behaviour.md §2.5: unknown query parameters are ignored, as by Wix; do not
-        # send them and expect a 400.
+        # docs/behaviour.md §2.5: unknown query parameters are ignored, as by
+        # Wix; do not send them and expect a 400.
         "generation": {"allow-extra-parameters": False},
     }
 )

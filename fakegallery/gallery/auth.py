@@ -1,4 +1,5 @@
-"""Who is calling: the Authorization and wix-site-id headers → a Caller (docs/behaviour.md §3)."""
+"""Who is calling: the Authorization and wix-site-id headers → a Caller
+(docs/behaviour.md §3)."""
 
 from __future__ import annotations
 

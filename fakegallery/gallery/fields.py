@@ -124,7 +124,8 @@ class Int(fields.Field[int]):
 
 
 class Num(fields.Field[float]):
-    """A finite JSON number (docs/behaviour.md §4.7: "NaN"/"Infinity" strings are refused)."""
+    """A finite JSON number (docs/behaviour.md §4.7: the strings "NaN" and
+    "Infinity" are refused)."""
 
     default_error_messages: Messages = {
         **_type_messages("number"),

@@ -23,8 +23,9 @@ class GalleryOperations(GalleryRules):
     def list_galleries(
         self, site_id: str, limit: int, offset: int, item_limit: int
     ) -> Body:
-        """docs/behaviour.md §5.1: a page of at most 10 galleries, oldest first, each with its
-        first `itemLimit` items; `totalGalleries` counts every gallery of the site."""
+        """docs/behaviour.md §5.1: a page of at most 10 galleries, oldest first,
+        each with its first `itemLimit` items; `totalGalleries` counts every
+        gallery of the site."""
         with self.lock:
             galleries = self.store.list_galleries(site_id)
             page = galleries[offset : offset + limit]
@@ -118,9 +119,10 @@ class GalleryOperations(GalleryRules):
     def update_gallery(
         self, site_id: str, gallery_id: str, data: Mapping[str, Any]
     ) -> Body:
-        """docs/behaviour.md §5.6 (a default): partial update. `items` entries with an id update that
-        item (404 if it is not in the gallery); entries without one are created;
-        unlisted items stay. Returns the gallery with the default page of 50 items."""
+        """docs/behaviour.md §5.6 (a default): partial update. `items` entries
+        with an id update that item (404 if it is not in the gallery); entries
+        without one are created; unlisted items stay. Returns the gallery with
+        the default page of 50 items."""
         self.check_media(site_id, data)  # STRICT_MEDIA (docs/live-site.md rule 5)
         spec = data["gallery"]
         store = self.store
@@ -178,7 +180,8 @@ class GalleryOperations(GalleryRules):
             return {"gallery": self.gallery_wire(site_id, gallery)}
 
     def delete_gallery(self, site_id: str, gallery_id: str) -> Body:
-        """docs/behaviour.md §5.7: cascades to the items, each with its own item-deleted event."""
+        """docs/behaviour.md §5.7: cascades to the items, each with its own
+        item-deleted event."""
         with self.lock:
             removed = self.store.delete_gallery(site_id, gallery_id)
             for item in removed:

@@ -106,8 +106,8 @@ class ItemOperations(GalleryRules):
     def delete_gallery_items(
         self, site_id: str, gallery_id: str, item_ids: list[str]
     ) -> Body:
-        """docs/behaviour.md §5.8 (deprecated): returns the gallery after the deletion; unknown
-        ids are ignored."""
+        """docs/behaviour.md §5.8 (deprecated): returns the gallery after the
+        deletion; unknown ids are ignored."""
         with self.lock:
             self._delete_items(site_id, gallery_id, item_ids)
             gallery = self.store.get_gallery(site_id, gallery_id)

@@ -12,8 +12,8 @@ from ..errors import NOT_IN_MEDIA_MANAGER, FieldViolation, InvalidArgument
 
 def require_media(library: Container[str], data: Mapping[str, Any]) -> None:
     """Every image of a validated write request (`item`, or `gallery.items[]`)
-    must be in `library`, the site's media ids (docs/live-site.md rule 5). Raises one 400
-    naming every offending `…image.imageInfo.id`."""
+    must be in `library`, the site's media ids (docs/live-site.md rule 5).
+    Raises one 400 naming every offending `…image.imageInfo.id`."""
     entries: list[tuple[str, Mapping[str, Any]]] = []
     item = data.get("item")
     if isinstance(item, Mapping):

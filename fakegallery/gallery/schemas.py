@@ -33,7 +33,7 @@ VIDEO_TYPES = ("UNDEFINED", "WIX_MEDIA", "YOUTUBE", "VIMEO")
 LINK_TYPES = ("UNDEFINED", "EXTERNAL", "INTERNAL")
 
 
-# --- media (docs/behaviour.md §4.3–§4.6) ---------------------------------------------------
+# --- media (docs/behaviour.md §4.3–§4.6) ----------------------------------------------
 
 
 class FocalPointSchema(Base):
@@ -132,7 +132,7 @@ class SecondaryMediaSchema(Base):
             raise ValidationError(rule(E.ONE_OF, "holds either image or text"))
 
 
-# --- items and galleries (docs/behaviour.md §4.1, §4.2, §5) --------------------------------
+# --- items and galleries (docs/behaviour.md §4.1, §4.2, §5) ---------------------------
 
 
 def media_rule(found: list[str]) -> str:
@@ -246,8 +246,8 @@ class FixtureGallerySchema(GallerySchema):
 
 
 class FixtureMediaSchema(CommonImageSchema):
-    """A file already in the site's Media Manager (docs/live-site.md rule 5): an imageInfo
-    plus its MIME type."""
+    """A file already in the site's Media Manager (docs/live-site.md rule 5):
+    an imageInfo plus its MIME type."""
 
     mimeType = Str(allow_none=True)
 

@@ -1,7 +1,8 @@
 """Build the wire (REST response) shape of items from validated input.
 
-Everything derived lives here (docs/behaviour.md §4, §6.6–§6.9): item `type`, `image.type`,
-`imageInfo.url`, `video.type`, the always-present `videoInfo` members. Items are
+Everything derived lives here (docs/behaviour.md §4, §6.6–§6.9): item `type`,
+`image.type`, `imageInfo.url`, `video.type`, the always-present `videoInfo`
+members. Items are
 built once per write and stored as ready JSON, so reads never re-serialise them.
 """
 
@@ -54,7 +55,8 @@ class WireBuilder:
         for key in ("altText", "filename"):
             value = info.get(key)
             if value is None or (self.drop_undefined and value == "undefined"):
-                continue  # docs/behaviour.md §6.6: the SDK sends the literal "undefined"
+                # docs/behaviour.md §6.6: the SDK sends the literal "undefined"
+                continue
             out[key] = value
         return out
 
@@ -135,7 +137,8 @@ class WireBuilder:
 
 
 def video_type(video_id: str, url: str) -> str:
-    """docs/behaviour.md §6.7 (a default): a Wix media id → WIX_MEDIA; else from the URL's host."""
+    """docs/behaviour.md §6.7 (a default): a Wix media id → WIX_MEDIA; else
+    from the URL's host."""
     if video_id:
         return "WIX_MEDIA"
     if _YOUTUBE.match(url):

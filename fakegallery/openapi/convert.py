@@ -1,7 +1,8 @@
 """JSON Schema building blocks, and the converter from the marshmallow schemas.
 
 JSON Schema draft 2020-12, as OpenAPI 3.1 uses. The converter derives the request
-body schemas of document.py from the classes of gallery/schemas.py that validate requests.
+body schemas of document.py from the classes of gallery/schemas.py that
+validate requests.
 A field, a bound or a schema-level rule that the converter does not understand
 raises TypeError, so the description cannot silently drift from the validation.
 """

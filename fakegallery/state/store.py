@@ -154,7 +154,8 @@ class MemoryStore:
     # --- galleries --------------------------------------------------------------
 
     def list_galleries(self, site_id: str) -> list[Gallery]:
-        """Oldest first (docs/behaviour.md §5.1, a default); creation order breaks ties."""
+        """Oldest first (docs/behaviour.md §5.1, a default); creation order
+        breaks ties."""
         with self.lock:
             site = self._sites.get(site_id)
             if site is None:

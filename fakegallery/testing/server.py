@@ -1,5 +1,6 @@
 """An in-process waitress server in a thread: binds at once, waits for readiness
-by polling, stops in milliseconds and closes its socket (docs/contributing.md, benchmarks, §5)."""
+by polling, stops in milliseconds and closes its socket (docs/contributing.md,
+benchmarks)."""
 
 from __future__ import annotations
 

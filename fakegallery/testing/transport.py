@@ -119,7 +119,7 @@ def wsgi_session(
     headers: Mapping[str, str] | None = None,
 ) -> requests.Session:
     """A `requests.Session` whose requests to `base_url` run through `app`
-    without sockets (`trust_env` off: no proxy lookup, docs/contributing.md, benchmarks)."""
+    without sockets (`trust_env` off: no proxy lookup)."""
     session = requests.Session()
     session.trust_env = False
     session.mount(base_url.rstrip("/") + "/", WSGIAdapter(app))
