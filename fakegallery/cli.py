@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from .app import create_app
+from .app import create_app, get_fake
 from .seeding.fixtures import FixtureError, builtin_dir
 
 
@@ -90,6 +91,21 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     help="Worker threads of the waitress server.",
 )
 @click.option(
+    "--webhook",
+    "webhook_urls",
+    multiple=True,
+    metavar="URL",
+    help="Send every event of every site to this URL as a signed webhook "
+    "(docs/webhooks.md); repeatable. Same as the WEBHOOKS setting.",
+)
+@click.option(
+    "--webhook-delivery",
+    type=click.Choice(["sync", "async", "paused"]),
+    default=None,
+    help="When webhooks are sent. Default: async (a background sender), "
+    "unless WEBHOOK_DELIVERY is set.",
+)
+@click.option(
     "--config",
     "settings",
     multiple=True,
@@ -107,6 +123,8 @@ def serve(
     seed: int | None,
     port_file: Path | None,
     threads: int,
+    webhook_urls: tuple[str, ...],
+    webhook_delivery: str | None,
     settings: tuple[str, ...],
 ) -> None:
     """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM."""
@@ -115,6 +133,17 @@ def serve(
     config: dict[str, Any] = dict(_parse_settings(settings))
     if seed is not None:
         config["SEED"] = seed
+    if webhook_urls:
+        configured = config.get("WEBHOOKS") or []
+        listed = [configured] if isinstance(configured, str) else list(configured)
+        config["WEBHOOKS"] = [*listed, *webhook_urls]
+    # A dev server must not wait for receivers: async unless chosen otherwise.
+    if webhook_delivery is not None:
+        config["WEBHOOK_DELIVERY"] = webhook_delivery
+    elif "WEBHOOK_DELIVERY" not in config and not os.environ.get(
+        "FAKEGALLERY_WEBHOOK_DELIVERY"
+    ):
+        config["WEBHOOK_DELIVERY"] = "async"
     if fixture_refs or not (no_fixtures or demo_galleries is not None):
         config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
     try:
@@ -143,6 +172,7 @@ def serve(
         pass
     finally:
         server.close()
+        get_fake(app).close()
 
 
 def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
@@ -163,7 +193,6 @@ def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
 def _load_demo(app: Any, galleries: int, items: int) -> None:
     """Generated data into the default site, through the fixture loader (so
     it passes the same schemas as API input). Seeded by the app's seed."""
-    from .app import get_fake
     from .seeding import demo, fixtures
 
     fake = get_fake(app)

@@ -20,6 +20,13 @@ PERMISSIONS = frozenset({READ, MANAGE})
 
 AUTH_MODES = ("open", "strict", "off")
 
+#: docs/webhooks.md: when a webhook is sent. "sync": before the API call that
+#: caused it answers; "async": by a background sender; "paused": on flush only.
+WEBHOOK_DELIVERY_MODES = ("sync", "async", "paused")
+# docs/behaviour.md §8.6: the two entityFqdn values seen in Wix's sources (the
+# same strings as state/events.py ENTITY_FQDNS, which imports nothing from here).
+WEBHOOK_ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", "wix.pro_gallery.gallery_v2")
+
 # The site that requests without a `wix-site-id` header address (Wix answers 403
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
 DEFAULT_SITE_ID = "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b"
@@ -79,6 +86,30 @@ class Settings:
     #: The largest request body accepted (413 PAYLOAD_TOO_LARGE above it). Media
     #: uploads take up to 25 MB, so the default leaves room for them.
     max_request_bytes: int = 32 * 1024 * 1024
+    #: Callback URLs that receive every event of every site (docs/webhooks.md).
+    webhooks: tuple[str, ...] = ()
+    #: One of WEBHOOK_DELIVERY_MODES; `fakegallery serve` defaults to "async".
+    webhook_delivery: str = "sync"
+    #: A receiver that has not answered after this long has failed the attempt
+    #: (Wix's docs give 1250 ms).
+    webhook_timeout_ms: int = 1250
+    #: Attempts per delivery before it is dead-lettered.
+    webhook_max_attempts: int = 5
+    #: Wait before the first retry, on the fake's clock; each further retry
+    #: waits twice as long (at most an hour).
+    webhook_retry_ms: int = 1000
+    #: PEM file of the RSA private key that signs webhooks: loaded if it
+    #: exists, else a new key is written there. None: a new key per app.
+    webhook_private_key_file: str | None = None
+    #: The app id webhooks are addressed to; None derives one from SEED.
+    webhook_app_id: str | None = None
+    #: siteId → instanceId; other sites get one derived from SEED.
+    webhook_instance_ids: Mapping[str, str] = field(default_factory=dict)
+    #: `entityFqdn` of the domain events (docs/behaviour.md §8.6).
+    webhook_entity_fqdn: str = WEBHOOK_ENTITY_FQDNS[0]
+    #: Bounds of the delivery log: entries and bytes (oldest finished first).
+    webhook_log_max_entries: int = 10_000
+    webhook_log_max_bytes: int = 16 * 1024 * 1024
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -184,6 +215,52 @@ def _fixtures(key: str, value: Any) -> tuple[str, ...]:
     raise SettingsError(f"{key} must be a fixture name or path, or a list of them")
 
 
+def _choice(choices: tuple[str, ...]) -> Any:
+    def parse(key: str, value: Any) -> str:
+        if value not in choices:
+            raise SettingsError(
+                f"{key} must be one of {', '.join(choices)}, not {value!r}"
+            )
+        return str(value)
+
+    return parse
+
+
+def _guid(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _GUID.fullmatch(value.strip()):
+        raise SettingsError(
+            f"{key} must be a GUID such as {DEFAULT_SITE_ID}, not {value!r}"
+        )
+    return value.strip().lower()
+
+
+def _optional_guid(key: str, value: Any) -> str | None:
+    return None if value is None else _guid(key, value)
+
+
+def _urls(key: str, value: Any) -> tuple[str, ...]:
+    from urllib.parse import urlsplit
+
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list | tuple):
+        raise SettingsError(f"{key} must be a URL or a list of URLs, not {value!r}")
+    for url in values:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SettingsError(
+                f"{key}: {url!r} is not an http:// or https:// URL with a host"
+            )
+    return tuple(values)
+
+
+def _instance_ids(key: str, raw: Any) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise SettingsError(f"{key} must map a siteId to an instanceId (a GUID)")
+    return {
+        str(site): _guid(f"{key}[{site!r}]", instance) for site, instance in raw.items()
+    }
+
+
 def _api_keys(key: str, raw: Any) -> dict[str, ApiKey]:
     if not isinstance(raw, Mapping):
         raise SettingsError(f"{key} must map a key to {{siteId, permissions}}")
@@ -226,5 +303,16 @@ _PARSERS: dict[str, Any] = {
     "strict_media": parse_bool,
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
+    "webhooks": _urls,
+    "webhook_delivery": _choice(WEBHOOK_DELIVERY_MODES),
+    "webhook_timeout_ms": lambda k, v: _int(k, v, 1),
+    "webhook_max_attempts": lambda k, v: _int(k, v, 1),
+    "webhook_retry_ms": lambda k, v: _int(k, v, 0),
+    "webhook_private_key_file": _optional_str,
+    "webhook_app_id": _optional_guid,
+    "webhook_instance_ids": _instance_ids,
+    "webhook_entity_fqdn": _choice(WEBHOOK_ENTITY_FQDNS),
+    "webhook_log_max_entries": lambda k, v: _int(k, v, 1),
+    "webhook_log_max_bytes": lambda k, v: _int(k, v, 1024),
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}

@@ -10,7 +10,9 @@ Hierarchy (docs/behaviour.md §7)::
     │   ├── GalleryNotFound             404     GALLERY_NOT_FOUND
     │   ├── ItemNotFound                404     ITEM_NOT_FOUND
     │   ├── WidgetNotFound              404     WIDGET_NOT_FOUND     (/_fake/ only)
-    │   └── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
+    │   ├── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
+    │   ├── WebhookNotFound             404     WEBHOOK_NOT_FOUND    (/_fake/ only)
+    │   └── DeliveryNotFound            404     DELIVERY_NOT_FOUND   (/_fake/ only)
     ├── MethodNotAllowed                405     METHOD_NOT_ALLOWED
     ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
     ├── PayloadTooLarge                 413     REQUEST_ENTITY_TOO_LARGE
@@ -187,6 +189,31 @@ class MediaNotFound(NotFound):
         self, media_id: str, reason: str = "is not in the Media Manager"
     ) -> None:
         super().__init__(f"media '{media_id}' {reason}", {"mediaId": media_id})
+
+
+class WebhookNotFound(NotFound):
+    """A webhook subscription the /_fake/webhooks control plane does not know."""
+
+    code = "WEBHOOK_NOT_FOUND"
+
+    def __init__(self, webhook_id: str) -> None:
+        super().__init__(
+            f"no webhook '{webhook_id}'; GET /_fake/webhooks lists them",
+            {"webhookId": webhook_id},
+        )
+
+
+class DeliveryNotFound(NotFound):
+    """A webhook delivery that is not (or no longer) in the delivery log."""
+
+    code = "DELIVERY_NOT_FOUND"
+
+    def __init__(self, delivery_id: str) -> None:
+        super().__init__(
+            f"no delivery '{delivery_id}' in the delivery log (it may have been "
+            "dropped to keep the log bounded)",
+            {"deliveryId": delivery_id},
+        )
 
 
 class SiteNotPublished(FakeGalleryError):

@@ -10,6 +10,7 @@ import threading
 from flask import Flask, current_app
 
 from .config import Settings
+from .control.webhooks import Webhooks
 from .gallery.api import GalleryApi
 from .live.actions import LiveSite
 from .state.clock import Clock, Ids, parse_time
@@ -38,9 +39,17 @@ class FakeGallery:
         self.store = MemoryStore(self.lock, settings.item_sort_desc)
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
-        self.events = EventLog()
+        self.events = EventLog(entity_fqdn=settings.webhook_entity_fqdn)
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors = ServerErrors()
+        #: Subscriptions, the delivery log and the sender of signed webhooks.
+        self.webhooks = Webhooks(
+            settings,
+            clock=self.clock,
+            ids=self.ids,
+            events=self.events,
+            record_error=self.errors.record,
+        )
         self.components = Components(
             [
                 self.clock,
@@ -50,6 +59,7 @@ class FakeGallery:
                 self.media,
                 self.events,
                 self.errors,
+                *self.webhooks.components,
             ]
         )
         self.gallery = GalleryApi(
@@ -90,6 +100,11 @@ class FakeGallery:
         """Replace the whole state with one `dump` made."""
         with self.lock:
             self.components.restore(data)
+
+    def close(self) -> None:
+        """Stop background work (the async webhook sender). The fake keeps its
+        state and stays usable; a later async delivery starts a new sender."""
+        self.webhooks.close()
 
     def take_errors(self) -> list[BaseException]:
         """Return and forget the recorded server-side exceptions."""

@@ -15,6 +15,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -70,6 +71,17 @@ class Clock:
         self._start = frozen_at
         self._frozen = frozen_at
         self._last_sort_order = 0.0
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener()` after every freeze, advance and unfreeze (e.g. to
+        wake the webhook sender, whose retries are due on this clock). It runs
+        in the caller's thread and must only signal, never block."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in tuple(self._listeners):
+            listener()
 
     # --- component ----------------------------------------------------------------
 
@@ -100,6 +112,13 @@ class Clock:
                 return self._frozen
         return datetime.fromtimestamp(time.time(), UTC)
 
+    @staticmethod
+    def wall_seconds() -> float:
+        """The real time in epoch seconds, whatever the fake's clock shows: for
+        what a receiver checks against its own clock, such as a webhook
+        token's `iat`/`exp` (docs/behaviour.md §8.6)."""
+        return time.time()
+
     @property
     def frozen(self) -> bool:
         return self._frozen is not None
@@ -109,6 +128,7 @@ class Clock:
         instant = at or self.now()
         with self._lock:
             self._frozen = instant
+        self._changed()
 
     def advance(self, seconds: float) -> None:
         """Move a frozen clock forward (freezing it at now first if it runs).
@@ -122,10 +142,12 @@ class Clock:
             ) from None
         with self._lock:
             self._frozen = moved
+        self._changed()
 
     def unfreeze(self) -> None:
         with self._lock:
             self._frozen = None
+        self._changed()
 
     def next_sort_order(self) -> float:
         """Epoch seconds with 3 decimals, strictly above every earlier value

@@ -11,19 +11,34 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar
 
 Json = dict[str, Any]
 
-FQDN = "wix.pro_gallery.gallery_v2"  # docs/behaviour.md §8.1: the eventType prefix
-GALLERY_CREATED = f"{FQDN}_created"
-GALLERY_UPDATED = f"{FQDN}_updated"
-GALLERY_DELETED = f"{FQDN}_deleted"
-ITEM_CREATED = f"{FQDN}_gallery_item_created"
-ITEM_UPDATED = f"{FQDN}_gallery_item_updated"
-ITEM_DELETED = f"{FQDN}_gallery_item_deleted"
+# docs/behaviour.md §8.1: every eventType is this prefix, "_" and the slug.
+EVENT_TYPE_PREFIX = "wix.pro_gallery.gallery_v2"
+GALLERY_CREATED = f"{EVENT_TYPE_PREFIX}_created"
+GALLERY_UPDATED = f"{EVENT_TYPE_PREFIX}_updated"
+GALLERY_DELETED = f"{EVENT_TYPE_PREFIX}_deleted"
+ITEM_CREATED = f"{EVENT_TYPE_PREFIX}_gallery_item_created"
+ITEM_UPDATED = f"{EVENT_TYPE_PREFIX}_gallery_item_updated"
+ITEM_DELETED = f"{EVENT_TYPE_PREFIX}_gallery_item_deleted"
+EVENT_TYPES = (
+    GALLERY_CREATED,
+    GALLERY_UPDATED,
+    GALLERY_DELETED,
+    ITEM_CREATED,
+    ITEM_UPDATED,
+    ITEM_DELETED,
+)
 ORIGINATED_FROM_GALLERY_DELETED = "Gallery Deleted"
+
+# docs/behaviour.md §8.6: the `entityFqdn` inside the domain event. The SDK's
+# own FQDN and Wix's sample payload use the first; doc prose uses the second
+# (the setting WEBHOOK_ENTITY_FQDN picks one).
+ENTITY_FQDN = "wix.pro_gallery.v2.gallery"
+ENTITY_FQDNS = (ENTITY_FQDN, EVENT_TYPE_PREFIX)
 
 #: How many events the log keeps before it drops the oldest.
 MAX_EVENTS = 10_000
@@ -40,16 +55,19 @@ class Event:
     event_time: str
     body: Json
     originated_from: str | None = None
+    entity_fqdn: str = ENTITY_FQDN
+    #: `entityEventSequence` (docs/behaviour.md §8.2), set by `EventLog.publish`.
+    sequence: str | None = None
 
     @property
     def slug(self) -> str:
-        return self.event_type[len(FQDN) + 1 :]
+        return self.event_type[len(EVENT_TYPE_PREFIX) + 1 :]
 
     def to_dict(self) -> Json:
         """The domain event as Wix puts it inside a webhook (docs/behaviour.md §8.2)."""
         out: Json = {
             "id": self.id,
-            "entityFqdn": FQDN,
+            "entityFqdn": self.entity_fqdn,
             "slug": self.slug,
             "entityId": self.entity_id,
             "eventTime": self.event_time,
@@ -57,6 +75,8 @@ class Event:
         }
         if self.originated_from:
             out["originatedFrom"] = self.originated_from
+        if self.sequence is not None:
+            out["entityEventSequence"] = self.sequence
         out.update(self.body)
         return out
 
@@ -70,15 +90,23 @@ Subscriber = Callable[[Event], None]
 
 class EventLog:
     """An ordered, bounded, thread-safe record of events (oldest dropped first)
-    with synchronous subscribers. A component (state/component.py)."""
+    with synchronous subscribers. A component (state/component.py).
+
+    Publishing stamps each event with the configured `entityFqdn` and the next
+    `entityEventSequence`: one app-wide counter, so the sequence of every
+    entity increases (Wix promises no more; docs/behaviour.md §8.2)."""
 
     name: ClassVar[str] = "events"
 
-    def __init__(self, max_events: int = MAX_EVENTS) -> None:
+    def __init__(
+        self, max_events: int = MAX_EVENTS, entity_fqdn: str = ENTITY_FQDN
+    ) -> None:
         self._lock = threading.Lock()
         self._events: deque[Event] = deque(maxlen=max_events)
         self._subscribers: list[Subscriber] = []
+        self.entity_fqdn = entity_fqdn
         self.dropped = 0
+        self._sequence = 0
 
     # --- component ----------------------------------------------------------------
 
@@ -86,6 +114,7 @@ class EventLog:
         with self._lock:
             self._events.clear()
             self.dropped = 0
+            self._sequence = 0
 
     def drop_site(self, site_id: str) -> None:
         with self._lock:
@@ -98,6 +127,7 @@ class EventLog:
             return {
                 "events": [asdict(e) for e in self._events],
                 "dropped": self.dropped,
+                "sequence": self._sequence,
             }
 
     def restore(self, data: Json) -> None:
@@ -106,6 +136,7 @@ class EventLog:
             self._events.clear()
             self._events.extend(events)
             self.dropped = int(data.get("dropped", 0))
+            self._sequence = int(data.get("sequence", 0))
 
     # --- publishing ---------------------------------------------------------------
 
@@ -123,8 +154,13 @@ class EventLog:
         return unsubscribe
 
     def publish(self, event: Event) -> None:
-        """Record the event, then hand it to each subscriber in this thread."""
+        """Stamp and record the event, then hand it to each subscriber in this
+        thread."""
         with self._lock:
+            self._sequence += 1
+            event = replace(
+                event, entity_fqdn=self.entity_fqdn, sequence=str(self._sequence)
+            )
             if len(self._events) == self._events.maxlen:
                 self.dropped += 1
             self._events.append(event)

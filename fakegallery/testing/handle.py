@@ -16,19 +16,22 @@ from ..seeding import fixtures
 from ..state.clock import parse_time
 from .server import FakeGalleryServer
 from .transport import wsgi_session
+from .webhooks import WebhookTools
 
 API_PREFIX = "/pro-gallery/v2"
 #: Any non-empty key has full rights in the default AUTH="open" mode.
 DEFAULT_API_KEY = "fakegallery-test-key"
 
 
-class GallerySite:
+class GallerySite(WebhookTools):
     """One test's site on the shared in-process server.
 
     Attributes: `url` (origin), `api_url` (`url` + ``/pro-gallery/v2``),
     `site_id`, `headers` (``Authorization`` and ``wix-site-id``), `client` (a
     `requests.Session` sending those headers, ``trust_env=False``), `server`,
-    `app` and `fake` (the FakeGallery behind the server).
+    `app` and `fake` (the FakeGallery behind the server). The webhook methods
+    (`subscribe`, `webhook_receiver`, `deliveries`, `wait_for_delivery`, …)
+    come from WebhookTools (testing/webhooks.py).
     """
 
     def __init__(
@@ -49,6 +52,7 @@ class GallerySite:
         self._sessions: list[requests.Session] = [self.client]
         clock = self.fake.clock
         self._clock_at_start = clock.now() if clock.frozen else None
+        self._init_webhooks()
 
     def __repr__(self) -> str:
         return f"<GallerySite {self.site_id} at {self.url}>"
@@ -78,15 +82,19 @@ class GallerySite:
         """Stop the fake's clock at `at` (RFC3339 or datetime; default: now)."""
         instant = parse_time(at) if isinstance(at, str) else at
         self.fake.clock.freeze(instant)
+        self._send_webhooks()
         return self.fake.clock.now()
 
     def advance(self, seconds: float) -> datetime:
-        """Move the clock forward (freezing it first if it runs)."""
+        """Move the clock forward (freezing it first if it runs). Webhook
+        retries that become due are sent (before this returns in sync mode)."""
         self.fake.clock.advance(seconds)
+        self._send_webhooks()
         return self.fake.clock.now()
 
     def unfreeze(self) -> None:
         self.fake.clock.unfreeze()
+        self._send_webhooks()
 
     # --- socket-free access -----------------------------------------------------------
 
@@ -119,7 +127,9 @@ class GallerySite:
     ) -> dict[str, Any]:
         """Add a gallery as the Editor would: a backend gallery plus a widget
         with the same id on `page`. Returns ``{gallery, widget}``."""
-        return self.fake.site.add_editor_gallery(self.site_id, gallery, page)
+        added = self.fake.site.add_editor_gallery(self.site_id, gallery, page)
+        self._send_webhooks()
+        return added
 
     def connect(self, widget_id: str, gallery_id: str | None) -> dict[str, Any]:
         """Show backend gallery `gallery_id` in a widget "from code" (None
@@ -140,12 +150,14 @@ class GallerySite:
     # --- teardown ---------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the clients, restore the clock as it was at setup, and drop
-        this site's data and events (no other site is touched)."""
+        """Close the clients and webhook receivers, drop this site's data,
+        events, webhooks and deliveries (no other site is touched), and
+        restore the clock and the webhook mode as they were at setup."""
         for session in self._sessions:
             session.close()
+        self._close_webhooks()
+        self.fake.drop_site(self.site_id)
         if self._clock_at_start is None:
             self.fake.clock.unfreeze()
         else:
             self.fake.clock.freeze(self._clock_at_start)
-        self.fake.drop_site(self.site_id)

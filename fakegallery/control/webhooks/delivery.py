@@ -1,0 +1,273 @@
+"""Sending webhooks: the HTTP sender and the dispatcher that decides when each
+pending delivery is attempted (docs/webhooks.md).
+
+Modes (the setting WEBHOOK_DELIVERY, changeable at run time):
+
+- ``sync``: attempts run in the caller's thread. The API call that published
+  an event sends it after the fake's lock is released and before it answers
+  (`deliver_now`, called by the app after every request); retries that are
+  due go out at the next such point, at a clock change made through the
+  handle or /_fake/clock, and on flush.
+- ``async``: one background thread sends, oldest first; the API never waits.
+- ``paused``: nothing is sent until `flush`.
+
+A failed attempt (non-2xx, timeout, refused connection) is retried after
+WEBHOOK_RETRY_MS, doubling each time (at most an hour), on the fake's clock:
+with a frozen clock a retry is due only when the clock is advanced. After
+WEBHOOK_MAX_ATTEMPTS the delivery is dead. No HTTP happens under the fake's
+lock: events are only queued while it is held.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import urllib3
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+
+from ...state.clock import Clock, format_precise
+from .log import DEAD, DELIVERED, PENDING, Attempt, Delivery, DeliveryLog
+
+Json = dict[str, Any]
+
+SYNC, ASYNC, PAUSED = "sync", "async", "paused"
+MODES = (SYNC, ASYNC, PAUSED)
+MAX_RETRY_DELAY_MS = 3_600_000
+#: How much of a failed answer's body an attempt keeps.
+MAX_RESPONSE_CHARS = 500
+HEADERS = {"Content-Type": "text/plain", "User-Agent": "fakegallery-webhooks"}
+
+
+class Sender:
+    """POSTs a token to a URL with a timeout; keeps connections alive."""
+
+    def __init__(self, timeout_ms: int) -> None:
+        self.timeout_ms = timeout_ms
+        self._timeout = urllib3.Timeout(total=timeout_ms / 1000)
+        self._pool = urllib3.PoolManager(num_pools=32, maxsize=4, block=False)
+
+    def post(self, url: str, token: str) -> tuple[int | None, str | None, str | None]:
+        """(status, error, start of a non-2xx body); error is set instead of
+        the status when no answer came."""
+        try:
+            response = self._pool.request(
+                "POST",
+                url,
+                body=token.encode("ascii"),
+                headers=HEADERS,
+                retries=False,
+                redirect=False,
+                timeout=self._timeout,
+                preload_content=False,
+            )
+            status = int(response.status)
+            body = response.read(MAX_RESPONSE_CHARS + 1, decode_content=False)
+        except (ReadTimeoutError, ConnectTimeoutError, TimeoutError):
+            return None, f"timeout: no answer within {self.timeout_ms} ms", None
+        except NewConnectionError as exc:
+            return None, f"cannot connect: {_reason(exc)}", None
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+            return None, f"{type(exc).__name__}: {_reason(exc)}", None
+        if len(body) > MAX_RESPONSE_CHARS:
+            response.close()  # do not read an endless body to reuse a socket
+        else:
+            response.release_conn()
+        if 200 <= status < 300:
+            return status, None, None
+        text = body[:MAX_RESPONSE_CHARS].decode("utf-8", "replace")
+        return status, None, text or None
+
+    def close(self) -> None:
+        self._pool.clear()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    # urllib3 prefixes its messages with the connection object's repr.
+    return text.split(": ", 1)[1] if text.startswith("<") and ": " in text else text
+
+
+class Dispatcher:
+    """Attempts pending deliveries by mode. A component (its state is the
+    mode; the deliveries are the log's)."""
+
+    name: ClassVar[str] = "webhookDelivery"
+
+    def __init__(
+        self,
+        *,
+        log: DeliveryLog,
+        sender: Sender,
+        sign: Callable[[str], str],
+        clock: Clock,
+        mode: str,
+        max_attempts: int,
+        retry_ms: int,
+        record_error: Callable[[BaseException], None],
+    ) -> None:
+        self.log = log
+        self.sender = sender
+        self.sign = sign
+        self.clock = clock
+        self.configured_mode = mode
+        self.mode = mode
+        self.max_attempts = max_attempts
+        self.retry_ms = retry_ms
+        self.record_error = record_error
+        self._cond = threading.Condition()
+        self._signals = 0
+        self._stopping = False
+        self._worker: threading.Thread | None = None
+        self._local = threading.local()
+
+    # --- component ----------------------------------------------------------------
+
+    def reset(self) -> None:
+        self.set_mode(self.configured_mode)
+
+    def drop_site(self, site_id: str) -> None:
+        """The mode is app-wide."""
+
+    def dump(self) -> Json:
+        return {"mode": self.mode}
+
+    def restore(self, data: Json) -> None:
+        self.set_mode(data.get("mode", self.configured_mode))
+
+    # --- mode and the worker ----------------------------------------------------------
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"webhook delivery mode must be one of {MODES}")
+        self.mode = mode
+        if mode == ASYNC:
+            self._ensure_worker()
+        self.wake()
+
+    def wake(self) -> None:
+        """Make the worker look again (new deliveries, a clock change)."""
+        with self._cond:
+            self._signals += 1
+            self._cond.notify_all()
+
+    def _ensure_worker(self) -> None:
+        with self._cond:
+            if self._worker is not None and self._worker.is_alive():
+                return
+            self._stopping = False
+            self._worker = threading.Thread(
+                target=self._run, name="fakegallery-webhooks", daemon=True
+            )
+            self._worker.start()
+
+    def close(self, timeout: float | None = None) -> None:
+        """Stop the worker (an attempt in progress ends first); pending
+        deliveries stay pending. A later async delivery starts a new one."""
+        with self._cond:
+            worker, self._worker = self._worker, None
+            self._stopping = True
+            self._cond.notify_all()
+        if worker is not None:
+            worker.join(timeout or self.sender.timeout_ms / 1000 + 5)
+        self.sender.close()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._stopping:
+                    return
+                seen = self._signals
+            due_at = None
+            if self.mode == ASYNC:
+                entry = self.log.claim_due(self.clock.now())
+                if entry is not None:
+                    self._attempt(entry)
+                    continue
+                due_at = self.log.next_due()
+            wait: float | None = None
+            if due_at is not None and not self.clock.frozen:
+                wait = max((due_at - self.clock.now()).total_seconds(), 0.0)
+            with self._cond:
+                if self._signals == seen and not self._stopping:
+                    self._cond.wait(wait)
+
+    # --- entry points ---------------------------------------------------------------
+
+    def submit(self, entries: Iterable[Delivery]) -> None:
+        """New deliveries (called while the fake's lock is held: no HTTP)."""
+        if self.mode == SYNC:
+            queued: list[str] = self._local.__dict__.setdefault("queued", [])
+            queued.extend(e.id for e in entries)
+        elif self.mode == ASYNC:
+            self._ensure_worker()
+            self.wake()
+
+    def deliver_now(self) -> None:
+        """The sync mode's delivery point: send what this thread queued (and
+        wait for any of it another thread is sending), then whatever is due.
+        Call it without holding the fake's lock."""
+        queued: list[str] = self._local.__dict__.pop("queued", [])
+        if self.mode != SYNC:
+            if queued and self.mode == ASYNC:
+                self.wake()
+            return
+        if queued:
+            for entry in self.log.claim(queued):
+                self._attempt(entry)
+            self.log.wait_settled(queued, self._settle_timeout())
+        while (due := self.log.claim_due(self.clock.now())) is not None:
+            self._attempt(due)
+
+    def flush(self) -> Json:
+        """Attempt every pending delivery now, in this thread, due or not;
+        then wait for attempts other threads had in progress."""
+        pending = self.log.pending_ids()
+        claimed = self.log.claim(pending)
+        outcomes = [self._attempt(entry) for entry in claimed]
+        self.log.wait_settled(pending, self._settle_timeout())
+        return {
+            "attempted": len(claimed),
+            "delivered": outcomes.count(DELIVERED),
+            "failed": len(claimed) - outcomes.count(DELIVERED),
+        }
+
+    def _settle_timeout(self) -> float:
+        return self.sender.timeout_ms / 1000 * 2 + 5
+
+    # --- one attempt ------------------------------------------------------------------
+
+    def retry_delay(self, attempts: int) -> timedelta:
+        """Wait after the `attempts`-th failed attempt."""
+        ms = min(self.retry_ms * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS)
+        return timedelta(milliseconds=ms)
+
+    def _attempt(self, entry: Delivery) -> str:
+        """POST a claimed delivery once and record the outcome; never raises."""
+        at = format_precise(self.clock.now())
+        started = time.perf_counter()
+        token = entry.token
+        try:
+            token = self.sign(entry.payload)
+            status, error, response = self.sender.post(entry.url, token)
+        except Exception as exc:  # a bug in the fake, never the receiver's fault
+            self.record_error(exc)
+            status, error, response = None, f"internal error in the fake: {exc!r}", None
+        took = round((time.perf_counter() - started) * 1000, 1)
+        attempt = Attempt(at, took, status, error, response)
+        count = len(entry.attempts) + 1
+        next_at = None
+        if status is not None and 200 <= status < 300:
+            state = DELIVERED
+        elif count >= self.max_attempts:
+            state = DEAD
+        else:
+            state = PENDING
+            next_at = self.clock.now() + self.retry_delay(count)
+        self.log.finish(entry, attempt, token, state, next_at)
+        if state == PENDING:
+            self.wake()
+        return state
