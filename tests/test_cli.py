@@ -109,6 +109,45 @@ def test_serve__demo_serves_generated_data(http: requests.Session) -> None:
     assert served == [i["title"] for g in expected for i in g["items"]]
 
 
+def test_serve__webhook_flag_delivers_async_and_stops_cleanly(
+    tmp_path: Path, http: requests.Session
+) -> None:
+    from fakegallery.testing.receiver import WebhookReceiver
+
+    key_file = tmp_path / "key.pem"
+    with WebhookReceiver() as receiver:
+        proc = _serve(
+            "--no-fixtures",
+            "--webhook",
+            receiver.url,
+            "--config",
+            f"WEBHOOK_PRIVATE_KEY_FILE={key_file}",
+        )
+        try:
+            match = FIRST_LINE.match(_first_line(proc.stdout))  # type: ignore[arg-type]
+            assert match
+            url = match.group(1)
+            assert http.get(f"{url}/_fake/webhooks/mode").json() == {"mode": "async"}
+            [hook] = http.get(f"{url}/_fake/webhooks").json()["webhooks"]
+            assert hook["url"] == receiver.url
+            assert hook["siteId"] is None
+            made = http.post(
+                url + "/pro-gallery/v2/galleries",
+                json={},
+                headers={"Authorization": "k"},
+            )
+            assert made.status_code == 200
+            receiver.wait(1, timeout=TIMEOUT)
+            public_key = http.get(f"{url}/_fake/webhooks/public-key").json()
+        finally:
+            code, err = _stop(proc)
+        [event] = receiver.events(public_key["publicKey"])
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert event["event"]["entityId"] == made.json()["gallery"]["id"]
+    assert key_file.read_text().startswith("-----BEGIN PRIVATE KEY-----")
+
+
 def test_serve__taken_port__one_line_exit_2() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

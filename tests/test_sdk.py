@@ -73,13 +73,13 @@ def node() -> str:
 
 
 def run_node(
-    node: str, url: str, files: Iterable[str]
+    node: str, url: str, files: Iterable[str], **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """`node --test` on the given files with FAKEGALLERY_URL=url."""
+    """`node --test` on the given files with FAKEGALLERY_URL=url (and `env`)."""
     return subprocess.run(
         [node, "--test", "--test-reporter=spec", *files],
         cwd=SDK_DIR,
-        env={**os.environ, "FAKEGALLERY_URL": url},
+        env={**os.environ, **env, "FAKEGALLERY_URL": url},
         capture_output=True,
         text=True,
         timeout=NODE_TIMEOUT,
@@ -161,7 +161,13 @@ def test_official_sdk_suite_passes(node: str, tmp_path: Path) -> None:
 
     # The wire log shows, from the server's side, that every SDK method was
     # driven and answered 200 (the SDK names itself in x-wix-bi-gateway).
-    entries = [orjson.loads(line) for line in wire_log.read_bytes().splitlines()]
+    logged = [orjson.loads(line) for line in wire_log.read_bytes().splitlines()]
+    # webhooks.test.mjs also subscribes and reads keys under /_fake/webhooks.
+    entries = [e for e in logged if not e["path"].startswith("/_fake/")]
+    assert {e["path"] for e in logged if e not in entries} >= {
+        "/_fake/webhooks",
+        "/_fake/webhooks/public-key",
+    }
     answered = {
         method
         for entry in entries
@@ -178,7 +184,7 @@ def test_official_sdk_suite_passes(node: str, tmp_path: Path) -> None:
     }, "the wire log shortens the key the SDK sends raw"
 
 
-# --- the suite must catch a broken shape -------------------------------------------
+# --- the suite must catch a broken shape ----------------------------------------------
 
 Transform = Callable[[str, str, list[tuple[str, str]], bytes], tuple[str, bytes]]
 
@@ -293,3 +299,65 @@ def test_operations_table_matches_the_sdk_meta(node: str) -> None:
                 path = path.replace("{" + name + "}", "{" + field + "}")
         table[op.id] = {"httpMethod": op.method.upper(), "path": "/v2" + path}
     assert table == meta
+
+
+# --- webhooks: the official SDK's handler accepts what the fake sends -----------------
+
+
+def test_official_sdk_receives_webhooks_in_sync_mode_with_the_other_fqdn(
+    node: str, tmp_path: Path
+) -> None:
+    """webhooks.test.mjs (which the whole-suite run above drives in async mode,
+    `serve`'s default) against sync delivery and the doc-prose entityFqdn."""
+    fqdn = "wix.pro_gallery.gallery_v2"
+    server_log = tmp_path / "server.log"
+    extra = ("--webhook-delivery", "sync", "--config", f"WEBHOOK_ENTITY_FQDN={fqdn}")
+    with cli_server(server_log, *extra) as (url, _):
+        result = run_node(node, url, ["webhooks.test.mjs"], EXPECT_ENTITY_FQDN=fqdn)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{output}\n--- server:\n{server_log.read_text()}"
+    assert counts(output) == {"tests": 2, "pass": 2, "fail": 0}, output
+
+
+def identity_as_object(outer: dict[str, Any]) -> dict[str, Any]:
+    return {**outer, "identity": orjson.loads(outer["identity"])}
+
+
+def entity_as_json(outer: dict[str, Any]) -> dict[str, Any]:
+    event = orjson.loads(outer["data"])
+    created = event.get("createdEvent")
+    if created:
+        event["createdEvent"] = {
+            "entityAsJson": orjson.dumps(created["entity"]).decode()
+        }
+    return {**outer, "data": orjson.dumps(event).decode()}
+
+
+def no_account_site(outer: dict[str, Any]) -> dict[str, Any]:
+    return {**outer, "accountInfo": {"accountId": outer["accountInfo"]["accountId"]}}
+
+
+@pytest.mark.parametrize(
+    ("breaker", "symptom"),
+    [
+        (identity_as_object, "is not valid JSON"),
+        (entity_as_json, "Cannot read properties of undefined (reading '_id')"),
+        (no_account_site, "metadata.accountInfo.siteId"),
+    ],
+    ids=["identity-object", "entityAsJson", "no-siteId"],
+)
+def test_webhook_suite_catches_a_broken_envelope(
+    node: str, monkeypatch: pytest.MonkeyPatch, breaker: Any, symptom: str
+) -> None:
+    """Break the envelope the fake signs: webhooks.test.mjs must fail."""
+    from fakegallery.control.webhooks import envelope
+
+    original = envelope.envelope
+    monkeypatch.setattr(
+        envelope, "envelope", lambda event, app: breaker(original(event, app))
+    )
+    with broken_server(lambda *args: (args[1], args[3])) as url:
+        result = run_node(node, url, ["webhooks.test.mjs"])
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the webhook test missed the break:\n{output}"
+    assert symptom in output, output

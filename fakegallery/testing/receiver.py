@@ -72,7 +72,9 @@ class WebhookReceiver:
         self._server = ThreadingHTTPServer((self.host, 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
+            # a short poll interval: close() waits for the loop to notice
             target=self._server.serve_forever,
+            args=(0.02,),
             name=f"webhook-receiver:{self._server.server_port}",
             daemon=True,
         )

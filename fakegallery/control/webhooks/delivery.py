@@ -66,10 +66,10 @@ class Sender:
             )
             status = int(response.status)
             body = response.read(MAX_RESPONSE_CHARS + 1, decode_content=False)
+        except NewConnectionError as exc:  # first: urllib3 derives it from timeouts
+            return None, f"cannot connect: {_reason(exc)}", None
         except (ReadTimeoutError, ConnectTimeoutError, TimeoutError):
             return None, f"timeout: no answer within {self.timeout_ms} ms", None
-        except NewConnectionError as exc:
-            return None, f"cannot connect: {_reason(exc)}", None
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
             return None, f"{type(exc).__name__}: {_reason(exc)}", None
         if len(body) > MAX_RESPONSE_CHARS:
@@ -87,8 +87,11 @@ class Sender:
 
 def _reason(exc: BaseException) -> str:
     text = str(exc)
-    # urllib3 prefixes its messages with the connection object's repr.
-    return text.split(": ", 1)[1] if text.startswith("<") and ": " in text else text
+    # urllib3 starts with the connection's repr: "HTTPConnection(host=…): …"
+    for marker in ("Failed to establish a new connection: ", "): ", ">: "):
+        if marker in text:
+            return text.split(marker, 1)[1]
+    return text
 
 
 class Dispatcher:
