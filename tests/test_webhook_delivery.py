@@ -211,6 +211,9 @@ def test_async_writers_never_wait_for_a_busy_receiver_and_nothing_is_lost(
     assert len(sent) == 40
     listed = requests.get(f"{server.url}/_fake/webhooks/deliveries").json()
     assert all(len(d["attempts"]) == 1 for d in listed["deliveries"])
+    # the helper process signed and sent them (sender_process.py)
+    assert fake.webhooks.dispatcher._process is not None
+    assert fake.webhooks.dispatcher._process_failures == 0
 
 
 def test_async_retries_follow_the_running_clock(serve, receiver):
@@ -260,3 +263,19 @@ def test_tokens_verify_with_pyjwt_and_the_published_key(serve, receiver):
     event = orjson.loads(envelope["data"])
     assert event["createdEvent"]["entity"]["name"] == "pyjwt"
     assert get_fake(server.app).webhooks.app.app_id == keys["appId"]
+
+
+def test_async_falls_back_to_sending_in_process_when_the_helper_fails(serve, receiver):
+    from fakegallery.control.webhooks.sender_process import SenderProcess
+
+    server, fake = serve(WEBHOOK_DELIVERY="async")
+    dispatcher = fake.webhooks.dispatcher
+    # A helper given a broken key exits at once: the worker must not care.
+    dispatcher._make_process = lambda: SenderProcess("not a key", 1250)
+    requests.post(f"{server.url}/_fake/webhooks", json={"url": receiver.url})
+    create_gallery(server.url, name="fallback")
+    log = fake.webhooks.log
+    assert log.wait_for(lambda: log.counts()["delivered"] == 1, 20)
+    assert dispatcher._process_failures == 1
+    [event] = receiver.events(fake.webhooks.key.public_pem)
+    assert event["event"]["createdEvent"]["entity"]["name"] == "fallback"

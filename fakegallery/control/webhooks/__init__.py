@@ -19,7 +19,7 @@ from ...config import Settings
 from ...state.clock import Clock, Ids, format_precise
 from ...state.component import Component
 from ...state.events import Event, EventLog
-from . import envelope
+from . import envelope, sender_process
 from .delivery import Dispatcher, Sender
 from .log import PENDING, Delivery, DeliveryLog
 from .signing import SigningKey
@@ -60,6 +60,7 @@ class Webhooks:
             max_attempts=settings.webhook_max_attempts,
             retry_ms=settings.webhook_retry_ms,
             record_error=record_error,
+            make_process=self._sender_process if sender_process.available() else None,
         )
         events.subscribe(self.on_event)
         clock.on_change(self.dispatcher.wake)
@@ -72,6 +73,11 @@ class Webhooks:
 
     def _now(self) -> str:
         return format_precise(self.clock.now())
+
+    def _sender_process(self) -> sender_process.SenderProcess:
+        return sender_process.SenderProcess(
+            self.key.private_pem(), self.dispatcher.sender.timeout_ms
+        )
 
     def _sign(self, payload: str) -> str:
         return self.key.sign(envelope.claims(payload, self.clock.wall_seconds()))

@@ -9,6 +9,8 @@ Modes (the setting WEBHOOK_DELIVERY, changeable at run time):
   due go out at the next such point, at a clock change made through the
   handle or /_fake/clock, and on flush.
 - ``async``: one background thread sends, oldest first; the API never waits.
+  It hands the signing and the POST to a helper process (sender_process.py),
+  so they take no time from the API calls running meanwhile.
 - ``paused``: nothing is sent until `flush`.
 
 A failed attempt (non-2xx, timeout, refused connection) is retried after
@@ -31,6 +33,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTime
 
 from ...state.clock import Clock, format_precise
 from .log import DEAD, DELIVERED, PENDING, Attempt, Delivery, DeliveryLog
+from .sender_process import SenderProcess, SenderProcessError
 
 Json = dict[str, Any]
 
@@ -111,6 +114,7 @@ class Dispatcher:
         max_attempts: int,
         retry_ms: int,
         record_error: Callable[[BaseException], None],
+        make_process: Callable[[], SenderProcess] | None = None,
     ) -> None:
         self.log = log
         self.sender = sender
@@ -121,6 +125,9 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.retry_ms = retry_ms
         self.record_error = record_error
+        self._make_process = make_process
+        self._process: SenderProcess | None = None
+        self._process_failures = 0
         self._cond = threading.Condition()
         self._signals = 0
         self._stopping = False
@@ -176,6 +183,9 @@ class Dispatcher:
             self._cond.notify_all()
         if worker is not None:
             worker.join(timeout or self.sender.timeout_ms / 1000 + 5)
+        if self._process is not None:
+            self._process.close()
+            self._process = None
         self.sender.close()
 
     def _run(self) -> None:
@@ -188,7 +198,7 @@ class Dispatcher:
             if self.mode == ASYNC:
                 entry = self.log.claim_due(self.clock.now())
                 if entry is not None:
-                    self._attempt(entry)
+                    self._attempt(entry, self._sending_process())
                     continue
                 due_at = self.log.next_due()
             wait: float | None = None
@@ -248,14 +258,40 @@ class Dispatcher:
         ms = min(self.retry_ms * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS)
         return timedelta(milliseconds=ms)
 
-    def _attempt(self, entry: Delivery) -> str:
+    #: After this many failures in a row the worker sends in-process for good.
+    MAX_PROCESS_FAILURES = 3
+
+    def _sending_process(self) -> SenderProcess | None:
+        if (
+            self._make_process is None
+            or self._process_failures >= self.MAX_PROCESS_FAILURES
+        ):
+            return None
+        if self._process is None:
+            self._process = self._make_process()
+        return self._process
+
+    def _send(self, entry: Delivery, process: SenderProcess | None) -> Any:
+        """Sign and POST, in the helper process when given (falling back to
+        this thread if it fails): (token, status, error, response)."""
+        if process is not None:
+            try:
+                outcome = process.attempt(entry.url, entry.payload)
+            except SenderProcessError:
+                self._process_failures += 1
+            else:
+                self._process_failures = 0
+                return outcome
+        token = self.sign(entry.payload)
+        return (token, *self.sender.post(entry.url, token))
+
+    def _attempt(self, entry: Delivery, process: SenderProcess | None = None) -> str:
         """POST a claimed delivery once and record the outcome; never raises."""
         at = format_precise(self.clock.now())
         started = time.perf_counter()
         token = entry.token
         try:
-            token = self.sign(entry.payload)
-            status, error, response = self.sender.post(entry.url, token)
+            token, status, error, response = self._send(entry, process)
         except Exception as exc:  # a bug in the fake, never the receiver's fault
             self.record_error(exc)
             status, error, response = None, f"internal error in the fake: {exc!r}", None

@@ -71,6 +71,20 @@ class SigningKey:
         SDK's AppStrategy also accepts (docs/behaviour.md §8.6)."""
         return base64.b64encode(self.public_pem.encode("ascii")).decode("ascii")
 
+    def private_pem(self) -> str:
+        """The private key as PKCS#8 PEM (for the sender process)."""
+        from cryptography.hazmat.primitives import serialization
+
+        return (
+            self._private()
+            .private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            .decode("ascii")
+        )
+
     def sign(self, claims: dict[str, Any]) -> str:
         """A compact RS256 JWT with header {"alg": "RS256", "typ": "JWT"}."""
         import jwt
