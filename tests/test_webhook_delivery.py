@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -279,3 +280,12 @@ def test_async_falls_back_to_sending_in_process_when_the_helper_fails(serve, rec
     assert dispatcher._process_failures == 1
     [event] = receiver.events(fake.webhooks.key.public_pem)
     assert event["event"]["createdEvent"]["entity"]["name"] == "fallback"
+
+
+def test_docs_example_runs(pytester: pytest.Pytester) -> None:
+    """The first example of docs/webhooks.md, as a user would run it."""
+    doc = (Path(__file__).parent.parent / "docs" / "webhooks.md").read_text()
+    example = doc.split("```python\n", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(test_hooks=example)
+    result = pytester.runpytest("-W", "error")
+    result.assert_outcomes(passed=1)

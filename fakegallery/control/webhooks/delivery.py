@@ -28,9 +28,6 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, ClassVar
 
-import urllib3
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
-
 from ...state.clock import Clock, format_precise
 from .log import DEAD, DELIVERED, PENDING, Attempt, Delivery, DeliveryLog
 from .sender_process import SenderProcess, SenderProcessError
@@ -46,16 +43,25 @@ HEADERS = {"Content-Type": "text/plain", "User-Agent": "fakegallery-webhooks"}
 
 
 class Sender:
-    """POSTs a token to a URL with a timeout; keeps connections alive."""
+    """POSTs a token to a URL with a timeout; keeps connections alive.
+    urllib3 is imported on the first POST, not with the app."""
 
     def __init__(self, timeout_ms: int) -> None:
         self.timeout_ms = timeout_ms
-        self._timeout = urllib3.Timeout(total=timeout_ms / 1000)
-        self._pool = urllib3.PoolManager(num_pools=32, maxsize=4, block=False)
+        self._pool: Any = None
 
     def post(self, url: str, token: str) -> tuple[int | None, str | None, str | None]:
         """(status, error, start of a non-2xx body); error is set instead of
         the status when no answer came."""
+        import urllib3
+        from urllib3.exceptions import (
+            ConnectTimeoutError,
+            NewConnectionError,
+            ReadTimeoutError,
+        )
+
+        if self._pool is None:
+            self._pool = urllib3.PoolManager(num_pools=32, maxsize=4, block=False)
         try:
             response = self._pool.request(
                 "POST",
@@ -64,7 +70,7 @@ class Sender:
                 headers=HEADERS,
                 retries=False,
                 redirect=False,
-                timeout=self._timeout,
+                timeout=urllib3.Timeout(total=self.timeout_ms / 1000),
                 preload_content=False,
             )
             status = int(response.status)
@@ -85,7 +91,8 @@ class Sender:
         return status, None, text or None
 
     def close(self) -> None:
-        self._pool.clear()
+        if self._pool is not None:
+            self._pool.clear()
 
 
 def _reason(exc: BaseException) -> str:
