@@ -217,7 +217,9 @@ def test_async_writers_never_wait_for_a_busy_receiver_and_nothing_is_lost(
     assert fake.webhooks.dispatcher._process_failures == 0
 
 
-def test_async_retries_follow_the_running_clock(serve, receiver):
+def test_async_retries_follow_the_running_clock_and_stop_with_the_server(
+    serve, receiver
+):
     server, fake = serve(WEBHOOK_DELIVERY="async", WEBHOOK_RETRY_MS=20)
     requests.post(f"{server.url}/_fake/webhooks", json={"url": receiver.url})
     receiver.respond(500, 503)
@@ -227,6 +229,16 @@ def test_async_retries_follow_the_running_clock(serve, receiver):
     [entry] = log.select()
     assert [a["status"] for a in entry["attempts"]] == [500, 503, 200]
     assert "response" not in entry["attempts"][1]  # the error body was empty
+    # stopping the server stops the sender thread and its helper process
+    worker = fake.webhooks.dispatcher._worker
+    helper = fake.webhooks.dispatcher._process
+    assert worker is not None
+    assert helper is not None
+    assert helper._proc is not None
+    child = helper._proc
+    server.stop()
+    assert not worker.is_alive()
+    assert child.poll() is not None
 
 
 def test_async_retry_on_a_frozen_clock_waits_for_advance(serve, receiver):
@@ -241,17 +253,6 @@ def test_async_retry_on_a_frozen_clock_waits_for_advance(serve, receiver):
     assert entry["nextAttemptAt"] == "2030-01-01T00:00:01Z"
     requests.post(f"{server.url}/_fake/clock", json={"advance": 1})
     assert log.wait_for(lambda: log.counts()["delivered"] == 1, 10)
-
-
-def test_stopping_the_server_stops_the_sender(serve, receiver):
-    server, fake = serve(WEBHOOK_DELIVERY="async")
-    requests.post(f"{server.url}/_fake/webhooks", json={"url": receiver.url})
-    create_gallery(server.url)
-    worker = fake.webhooks.dispatcher._worker
-    assert worker is not None
-    assert worker.is_alive()
-    server.stop()
-    assert not worker.is_alive()
 
 
 def test_tokens_verify_with_pyjwt_and_the_published_key(serve, receiver):

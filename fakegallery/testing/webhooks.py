@@ -12,7 +12,7 @@ from .receiver import WebhookReceiver
 
 if TYPE_CHECKING:
     from ..control.webhooks import Webhooks
-    from ..control.webhooks.log import Delivery
+    from ..control.webhooks.entries import Delivery
     from ..fake import FakeGallery
 
 Json = dict[str, Any]

@@ -20,8 +20,10 @@ from ...state.clock import Clock, Ids, format_precise
 from ...state.component import Component
 from ...state.events import Event, EventLog
 from . import envelope, sender_process
-from .delivery import Dispatcher, Sender
-from .log import PENDING, Delivery, DeliveryLog
+from .delivery import Dispatcher
+from .entries import PENDING, Delivery
+from .log import DeliveryLog
+from .sender import Sender
 from .signing import SigningKey
 from .subscriptions import Subscription, Subscriptions
 

@@ -12,7 +12,7 @@ from ...fake import current_fake
 from ...state.events import EVENT_TYPES
 from ...web.request import int_arg, json_body, ok
 from .delivery import MODES
-from .log import STATES, Delivery
+from .entries import STATES, Delivery
 from .subscriptions import check_request
 
 bp = Blueprint("webhooks", __name__, url_prefix="/_fake/webhooks")

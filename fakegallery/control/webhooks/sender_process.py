@@ -126,8 +126,8 @@ def main() -> None:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-    from .delivery import Sender
     from .envelope import claims
+    from .sender import Sender
 
     read, write = sys.stdin.buffer, sys.stdout.buffer
     setup = orjson.loads(read.readline())
