@@ -22,6 +22,7 @@ lock: events are only queued while it is held.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -35,6 +36,7 @@ from .sender import Sender
 from .sender_process import SenderProcess, SenderProcessError
 
 Json = dict[str, Any]
+logger = logging.getLogger("fakegallery")
 
 SYNC, ASYNC, PAUSED = "sync", "async", "paused"
 MODES = (SYNC, ASYNC, PAUSED)
@@ -227,8 +229,9 @@ class Dispatcher:
         if process is not None:
             try:
                 outcome = process.attempt(entry.url, entry.payload)
-            except SenderProcessError:
+            except SenderProcessError as exc:
                 self._process_failures += 1
+                logger.warning("%s; sending this webhook in-process", exc)
             else:
                 self._process_failures = 0
                 return outcome
