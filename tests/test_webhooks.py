@@ -35,6 +35,8 @@ def config(webhook_key_file: str) -> dict[str, Any]:
         "SEED": 1234,
         "FROZEN_TIME": FROZEN,
         "WEBHOOK_PRIVATE_KEY_FILE": webhook_key_file,
+        # timing is not tested here: no retry (a duplicate) on a loaded machine
+        "WEBHOOK_TIMEOUT_MS": 10_000,
     }
 
 
