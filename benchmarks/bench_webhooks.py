@@ -6,7 +6,10 @@ subscription, and on fakes with one subscription in async and in sync mode.
 The receiver answers 200 at once and runs in another process (as an app under
 test would), or in this process with `--in-process-receiver`. Each figure is
 the median over rounds of (variant's round median ÷ the no-subscriber round
-median). Afterwards every async event must have been delivered.
+median). "CPU" is the CPU time of this process (client, server, sender; not
+the receiver or the sender's helper process) per call, which a machine busy
+with other work disturbs much less than wall time. Afterwards every async
+event must have been delivered.
 
     .venv/bin/python benchmarks/bench_webhooks.py [rounds] [requests-per-round]
 """
@@ -49,13 +52,15 @@ server.serve_forever()
 """
 
 
-def timed(call: Callable[[], object], count: int) -> float:
+def timed(call: Callable[[], object], count: int) -> tuple[float, float]:
+    """(median wall seconds per call, CPU seconds of this process per call)."""
     samples = []
+    cpu = time.process_time()
     for _ in range(count):
         start = time.perf_counter()
         call()
         samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return statistics.median(samples), (time.process_time() - cpu) / count
 
 
 def start(mode: str, url: str | None) -> tuple[FakeGalleryServer, FakeGallery, str]:
@@ -111,14 +116,20 @@ def main(rounds: int = 7, count: int = 150, in_process: bool = False) -> None:
         timed(call, 20)  # warm up
     absolute: dict[str, list[float]] = {name: [] for name in fakes}
     ratios: dict[str, list[float]] = {name: [] for name in fakes}
+    cpu: dict[str, list[float]] = {name: [] for name in fakes}
+    cpu_ratios: dict[str, list[float]] = {name: [] for name in fakes}
     for _ in range(rounds):
-        base = timed(calls["no subscriber"], count)
-        absolute["no subscriber"].append(base)
-        ratios["no subscriber"].append(1.0)
-        for name in list(fakes)[1:]:
-            value = timed(calls[name], count)
+        base, base_cpu = timed(calls["no subscriber"], count)
+        for name in fakes:
+            value, used = (
+                (base, base_cpu)
+                if name == "no subscriber"
+                else timed(calls[name], count)
+            )
             absolute[name].append(value)
             ratios[name].append(value / base)
+            cpu[name].append(used)
+            cpu_ratios[name].append(used / base_cpu)
     server, fake, _ = fakes["1 subscriber, async"]
     log = fake.webhooks.log
     expected = (20 + rounds * count) + 1
@@ -127,10 +138,14 @@ def main(rounds: int = 7, count: int = 150, in_process: bool = False) -> None:
     drained = time.perf_counter() - started
     where = "in this process" if in_process else "in another process"
     print(f"POST one item, receiver {where}; {rounds} rounds × {count} requests")
-    print(f"{'variant':24} {'median µs':>10} {'× none':>7}")
+    print(f"{'variant':24} {'median µs':>10} {'× none':>7} {'CPU µs':>8} {'× none':>7}")
+    median = statistics.median
     for name in fakes:
-        micros = statistics.median(absolute[name]) * 1e6
-        print(f"{name:24} {micros:10.0f} {statistics.median(ratios[name]):7.3f}")
+        micros, cpu_micros = median(absolute[name]) * 1e6, median(cpu[name]) * 1e6
+        print(
+            f"{name:24} {micros:10.0f} {median(ratios[name]):7.3f} "
+            f"{cpu_micros:8.0f} {median(cpu_ratios[name]):7.3f}"
+        )
     print(
         f"async: {log.counts()['delivered']}/{expected} delivered "
         f"({'all' if done else 'NOT all'}); {drained:.2f} s after the last call"

@@ -13,6 +13,7 @@ anything else. `decode` is the inverse, for Python receivers in tests.
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections.abc import Mapping
@@ -34,6 +35,12 @@ TOKEN_TTL_SECONDS = 3600
 def _derived_guid(ids: Ids, name: str) -> str:
     """A GUID v4 that depends only on the seed and `name`."""
     bits = random.Random(ids.derive(name)).getrandbits(128)
+    return str(uuid.UUID(int=bits, version=4))
+
+
+@functools.lru_cache(maxsize=4096)
+def _instance_id(seed: int, site_id: str) -> str:
+    bits = random.Random(f"{seed}:webhook-instance:{site_id}").getrandbits(128)
     return str(uuid.UUID(int=bits, version=4))
 
 
@@ -64,8 +71,7 @@ class AppIdentity:
         given = self.instance_ids.get(site_id)
         if given is not None:
             return given
-        bits = random.Random(f"{self.seed}:webhook-instance:{site_id}")
-        return str(uuid.UUID(int=bits.getrandbits(128), version=4))
+        return _instance_id(self.seed, site_id)
 
     def identity(self) -> Json:
         """The caller of every write, as Wix names it in `identity`: the app

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
@@ -47,6 +47,7 @@ class SenderProcess:
         self._timeout = timeout_ms / 1000 + self.GRACE_SECONDS
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
+        self._selector: selectors.BaseSelector | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
         # The child imports this package from where the parent found it.
@@ -60,8 +61,11 @@ class SenderProcess:
             env={**os.environ, "PYTHONPATH": path},
         )
         assert proc.stdin is not None
+        assert proc.stdout is not None
         proc.stdin.write(self._setup + b"\n")
         proc.stdin.flush()
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(proc.stdout, selectors.EVENT_READ)
         return proc
 
     def attempt(self, url: str, data: str) -> Outcome:
@@ -70,13 +74,17 @@ class SenderProcess:
         with self._lock:
             try:
                 if self._proc is None or self._proc.poll() is not None:
+                    self._stop()  # a child that died: reap it, start afresh
                     self._proc = self._start()
                 proc = self._proc
                 assert proc.stdin is not None
                 assert proc.stdout is not None
                 proc.stdin.write(orjson.dumps({"url": url, "data": data}) + b"\n")
                 proc.stdin.flush()
-                line = _read_line(proc.stdout, self._timeout)
+                assert self._selector is not None
+                # No line within the timeout: a hung child.
+                ready = self._selector.select(self._timeout)
+                line = proc.stdout.readline() if ready else b""
             except (OSError, ValueError) as exc:
                 self._stop()
                 raise SenderProcessError(f"the sender process failed: {exc}") from exc
@@ -87,6 +95,9 @@ class SenderProcess:
         return reply["token"], reply["status"], reply["error"], reply["response"]
 
     def _stop(self) -> None:
+        if self._selector is not None:
+            self._selector.close()
+            self._selector = None
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -104,15 +115,6 @@ class SenderProcess:
     def close(self) -> None:
         with self._lock:
             self._stop()
-
-
-def _read_line(stream: IO[bytes], timeout: float) -> bytes:
-    """One line, or b"" after `timeout` seconds (a hung child)."""
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
-        if not selector.select(timeout):
-            return b""
-    return stream.readline()
 
 
 def available() -> bool:
