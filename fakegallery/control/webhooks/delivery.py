@@ -78,8 +78,10 @@ class Dispatcher:
         self._process_failures = 0
         self._cond = threading.Condition()
         self._signals = 0
-        self._stopping = False
+        #: The running worker and the flag that stops it (one per worker, so
+        #: a worker still finishing its last attempt never resumes).
         self._worker: threading.Thread | None = None
+        self._stop = threading.Event()
         self._local = threading.local()
 
     # --- component ----------------------------------------------------------------
@@ -116,9 +118,12 @@ class Dispatcher:
         with self._cond:
             if self._worker is not None and self._worker.is_alive():
                 return
-            self._stopping = False
+            self._stop = threading.Event()
             self._worker = threading.Thread(
-                target=self._run, name="fakegallery-webhooks", daemon=True
+                target=self._run,
+                args=(self._stop,),
+                name="fakegallery-webhooks",
+                daemon=True,
             )
             self._worker.start()
 
@@ -127,7 +132,7 @@ class Dispatcher:
         deliveries stay pending. A later async delivery starts a new one."""
         with self._cond:
             worker, self._worker = self._worker, None
-            self._stopping = True
+            self._stop.set()
             self._cond.notify_all()
         if worker is not None:
             worker.join(timeout or self.sender.timeout_ms / 1000 + 5)
@@ -136,10 +141,10 @@ class Dispatcher:
             self._process = None
         self.sender.close()
 
-    def _run(self) -> None:
+    def _run(self, stop: threading.Event) -> None:
         while True:
             with self._cond:
-                if self._stopping:
+                if stop.is_set():
                     return
                 seen = self._signals
             due_at = None
@@ -153,7 +158,7 @@ class Dispatcher:
             if due_at is not None and not self.clock.frozen:
                 wait = max((due_at - self.clock.now()).total_seconds(), 0.0)
             with self._cond:
-                if self._signals == seen and not self._stopping:
+                if self._signals == seen and not stop.is_set():
                     self._cond.wait(wait)
 
     # --- entry points ---------------------------------------------------------------
