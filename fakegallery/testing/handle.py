@@ -50,6 +50,12 @@ class GallerySite:
         clock = self.fake.clock
         self._clock_at_start = clock.now() if clock.frozen else None
 
+    @property
+    def dashboard_url(self) -> str:
+        """This site's page in the dashboard (docs/dashboard.md): print it, or
+        pause a test there (e.g. a breakpoint) to look at its data."""
+        return f"{self.url}/_fake/ui/sites/{self.site_id}/"
+
     def __repr__(self) -> str:
         return f"<GallerySite {self.site_id} at {self.url}>"
 
