@@ -1,6 +1,6 @@
 """create_app: settings → FakeGallery → the areas (the API under every prefix,
-the control plane, the live site, OpenAPI, the dashboard) → the HTTP policy → request ids →
-fixtures. docs/architecture.md follows one request through it."""
+the control plane, the live site, OpenAPI, the dashboard) → the HTTP policy →
+request ids → fixtures. docs/architecture.md follows one request through it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Flask, Response, g
 
-from .config import Settings
 from . import dashboard
+from .config import Settings
 from .control import index, pictures
 from .control import routes as control
 from .fake import FakeGallery, current_fake, init_app

@@ -11,14 +11,13 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from conftest import SITE, Api
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from fakegallery import create_app, get_fake
 from fakegallery.fake import FakeGallery
-
-from conftest import SITE, Api
 
 ORIGIN = "http://localhost"
 BASIC_SITE = "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b"
@@ -46,18 +45,22 @@ def page(client: FlaskClient, path: str) -> str:
 
 def post(client: FlaskClient, route: str, **form: Any) -> TestResponse:
     """A dashboard control, sent as the dashboard's own page would."""
-    return client.post(f"/_fake/ui/actions/{route}", data=form, headers={"Origin": ORIGIN})
+    return client.post(
+        f"/_fake/ui/actions/{route}", data=form, headers={"Origin": ORIGIN}
+    )
 
 
 def item_ids(html: str) -> list[str]:
     return re.findall(r'<li class="tile" data-item-id="([^"]+)"', html)
 
 
-# --- the root ---------------------------------------------------------------------
+# --- the root -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", ["/", "/_fake/"])
-def test_root__a_browser_is_sent_to_the_dashboard(client: FlaskClient, path: str) -> None:
+def test_root__a_browser_is_sent_to_the_dashboard(
+    client: FlaskClient, path: str
+) -> None:
     response = client.get(path, headers=HTML)
     assert response.status_code == 302
     assert response.headers["Location"] == "/_fake/ui/"
@@ -65,7 +68,9 @@ def test_root__a_browser_is_sent_to_the_dashboard(client: FlaskClient, path: str
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", "application/json"])
-def test_root__other_clients_get_a_json_index(client: FlaskClient, accept: str | None) -> None:
+def test_root__other_clients_get_a_json_index(
+    client: FlaskClient, accept: str | None
+) -> None:
     response = client.get("/_fake/", headers={"Accept": accept} if accept else {})
     assert (response.status_code, response.mimetype) == (200, "application/json")
     body = response.json
@@ -83,10 +88,12 @@ def test_json_routes_stay_json_next_to_the_dashboard(client: FlaskClient) -> Non
         assert (response.status_code, response.mimetype) == (404, "application/json")
 
 
-# --- pages, headers, escaping -----------------------------------------------------------
+# --- pages, headers, escaping ---------------------------------------------------------
 
 
-def test_every_page_is_html_with_a_strict_policy_and_no_inline_script(app: Flask) -> None:
+def test_every_page_is_html_with_a_strict_policy_and_no_inline_script(
+    app: Flask,
+) -> None:
     fake = get_fake(app)
     from fakegallery.seeding import fixtures
 
@@ -114,7 +121,8 @@ def test_every_page_is_html_with_a_strict_policy_and_no_inline_script(app: Flask
         html = response.get_data(as_text=True)
         # Scripts only from files; no event handler attributes; no URL elsewhere.
         for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
-            assert 'src="/_fake/ui/static/' in script[0] and script[1] == ""
+            assert 'src="/_fake/ui/static/' in script[0]
+            assert script[1] == ""
         assert not re.search(r"\son[a-z]+\s*=", html, re.I), path
         for url in re.findall(r'(?:src|href|action)="([^"]*)"', html):
             assert url.startswith(("/", "?", "#")), (path, url)
@@ -125,13 +133,22 @@ def test_stored_text_is_escaped_and_text_html_only_in_a_sandboxed_srcdoc(
 ) -> None:
     evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
     gallery = api.create_gallery(name=f"Gallery {evil}")
-    api.create_item(gallery["id"], {"title": f"Title {evil}", "image": IMAGE, "tags": {"values": [evil]}})
+    api.create_item(
+        gallery["id"],
+        {"title": f"Title {evil}", "image": IMAGE, "tags": {"values": [evil]}},
+    )
     text = api.create_item(
         gallery["id"],
-        {"title": "Note", "text": {"html": f'<p style="color:red">kept</p>{evil}<a href="https://example.com">link</a>'}},
+        {
+            "title": "Note",
+            "text": {
+                "html": f'<p style="color:red">kept</p>{evil}<a href="https://example.com">link</a>'
+            },
+        },
     )
     html = page(client, f"/_fake/ui/sites/{SITE}/galleries/{gallery['id']}/")
-    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
     assert "Title &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Gallery &lt;script&gt;" in html
     [frame] = re.findall(r"<iframe ([^>]*)>", html)
@@ -142,7 +159,9 @@ def test_stored_text_is_escaped_and_text_html_only_in_a_sandboxed_srcdoc(
     assert "&lt;p style=&#34;color:red&#34;&gt;kept&lt;/p&gt;" in document
     for gone in ("alert", "onerror", "script", "example.com", "&lt;img"):
         assert gone not in document, gone
-    item_page = page(client, f"/_fake/ui/sites/{SITE}/galleries/{gallery['id']}/items/{text['id']}")
+    item_page = page(
+        client, f"/_fake/ui/sites/{SITE}/galleries/{gallery['id']}/items/{text['id']}"
+    )
     # The wire JSON is shown as text: the payload is escaped, not dropped.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in item_page
 
@@ -159,10 +178,14 @@ def test_the_item_page_shows_the_exact_wire_json(client: FlaskClient, api: Api) 
     assert "&#34;imageInfo&#34;: {" in page(client, base)
 
 
-def test_gallery_page_lists_items_in_the_apis_order(client: FlaskClient, api: Api) -> None:
+def test_gallery_page_lists_items_in_the_apis_order(
+    client: FlaskClient, api: Api
+) -> None:
     gallery = api.create_gallery(name="Order")
     made = [
-        api.create_item(gallery["id"], {"title": f"i{n}", "image": IMAGE, "sortOrder": order})
+        api.create_item(
+            gallery["id"], {"title": f"i{n}", "image": IMAGE, "sortOrder": order}
+        )
         for n, order in enumerate((30, 10, 20))
     ]
     listed = api.get(f"galleries/{gallery['id']}/items").json["items"]
@@ -188,14 +211,21 @@ def test_long_lists_are_paged(app: Flask) -> None:
     assert item_ids(page(client, f"{base}?page=99")) == order[200:]  # clamped
     cards = page(client, f"/_fake/ui/sites/{LARGE_SITE}/")
     assert cards.count('<li class="card"') == 24
-    assert page(client, f"/_fake/ui/sites/{LARGE_SITE}/?page=2").count('<li class="card"') == 1
+    assert (
+        page(client, f"/_fake/ui/sites/{LARGE_SITE}/?page=2").count('<li class="card"')
+        == 1
+    )
 
 
-def test_pictures_come_from_the_fake_only(client: FlaskClient, api: Api, fake: FakeGallery) -> None:
+def test_pictures_come_from_the_fake_only(
+    client: FlaskClient, api: Api, fake: FakeGallery
+) -> None:
     gallery = api.create_gallery(name="Pics")
     png = _png()
     uploaded = client.post(
-        "/_fake/media", data={"file": (BytesIO(png), "a.png")}, headers={"wix-site-id": SITE}
+        "/_fake/media",
+        data={"file": (BytesIO(png), "a.png")},
+        headers={"wix-site-id": SITE},
     ).json
     api.create_item(gallery["id"], {"image": {"imageInfo": uploaded["imageInfo"]}})
     api.create_item(gallery["id"], {"image": IMAGE})
@@ -209,7 +239,9 @@ def test_pictures_come_from_the_fake_only(client: FlaskClient, api: Api, fake: F
 
 
 def test_a_page_that_does_not_exist_is_an_html_error_page(client: FlaskClient) -> None:
-    missing = client.get(f"/_fake/ui/sites/{SITE}/galleries/6f1d8a52-3b7e-4c1a-9d2f-1a2b3c4d5e01/")
+    missing = client.get(
+        f"/_fake/ui/sites/{SITE}/galleries/6f1d8a52-3b7e-4c1a-9d2f-1a2b3c4d5e01/"
+    )
     assert (missing.status_code, missing.mimetype) == (404, "text/html")
     assert 'data-error-code="GALLERY_NOT_FOUND"' in missing.get_data(as_text=True)
     assert "Content-Security-Policy" in missing.headers
@@ -220,10 +252,12 @@ def test_a_page_that_does_not_exist_is_an_html_error_page(client: FlaskClient) -
     assert (unrouted.status_code, unrouted.mimetype) == (404, "text/html")
 
 
-# --- live parts -----------------------------------------------------------------------------
+# --- live parts -----------------------------------------------------------------------
 
 
-def test_live_parts_answer_304_until_the_data_changes(client: FlaskClient, api: Api) -> None:
+def test_live_parts_answer_304_until_the_data_changes(
+    client: FlaskClient, api: Api
+) -> None:
     gallery = api.create_gallery(name="Live")
     url = f"/_fake/ui/sites/{SITE}/galleries/{gallery['id']}/"
     html = page(client, url)
@@ -242,15 +276,24 @@ def test_live_parts_answer_304_until_the_data_changes(client: FlaskClient, api: 
     assert changed.headers["ETag"] != f'"{etag}"'
 
 
-# --- controls -------------------------------------------------------------------------------
+# --- controls -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("origin", "fetch_site"),
-    [(None, None), ("null", None), ("http://evil.example", None), (ORIGIN, "cross-site")],
+    [
+        (None, None),
+        ("null", None),
+        ("http://evil.example", None),
+        (ORIGIN, "cross-site"),
+    ],
 )
 def test_controls_refuse_other_origins_and_change_nothing(
-    client: FlaskClient, api: Api, fake: FakeGallery, origin: str | None, fetch_site: str | None
+    client: FlaskClient,
+    api: Api,
+    fake: FakeGallery,
+    origin: str | None,
+    fetch_site: str | None,
 ) -> None:
     api.create_gallery(name="Keep me")
     headers = {"Origin": origin} if origin else {}
@@ -262,15 +305,21 @@ def test_controls_refuse_other_origins_and_change_nothing(
         ("publish", {"siteId": SITE, "published": "false"}),
         ("clock", {"action": "unfreeze"}),
     ]:
-        response = client.post(f"/_fake/ui/actions/{action}", data=form, headers=headers)
+        response = client.post(
+            f"/_fake/ui/actions/{action}", data=form, headers=headers
+        )
         assert (response.status_code, response.mimetype) == (403, "text/html")
-        assert 'data-error-code="CROSS_ORIGIN_REFUSED"' in response.get_data(as_text=True)
+        assert 'data-error-code="CROSS_ORIGIN_REFUSED"' in response.get_data(
+            as_text=True
+        )
     assert len(fake.store.list_galleries(SITE)) == 1
     assert fake.live.is_published(SITE)
     assert fake.clock.frozen
 
 
-def test_controls_change_state_and_go_back(client: FlaskClient, api: Api, fake: FakeGallery) -> None:
+def test_controls_change_state_and_go_back(
+    client: FlaskClient, api: Api, fake: FakeGallery
+) -> None:
     api.create_gallery(name="A")
     back = f"/_fake/ui/sites/{SITE}/live"
     response = post(client, "publish", siteId=SITE, published="false", next=back)
@@ -354,10 +403,12 @@ def test_connect_control_shows_a_backend_gallery_from_code(
     assert fake.live.get_widget(SITE, widget_id).connected_gallery_id is None
 
 
-# --- generated pictures, events limit ---------------------------------------------------------
+# --- generated pictures, events limit -------------------------------------------------
 
 
-def test_placeholder_is_a_deterministic_svg_in_the_asked_size(client: FlaskClient) -> None:
+def test_placeholder_is_a_deterministic_svg_in_the_asked_size(
+    client: FlaskClient,
+) -> None:
     url = "/_fake/placeholder/640x480/11062b_abc~mv2.jpg"
     first, again = client.get(url), client.get(url)
     assert (first.status_code, first.mimetype) == (200, "image/svg+xml")
@@ -381,7 +432,9 @@ def test_placeholder_is_a_deterministic_svg_in_the_asked_size(client: FlaskClien
         (f"/_fake/placeholder/10x10/{'a' * 301}", "mediaId"),
     ],
 )
-def test_placeholder_refuses_bad_sizes(client: FlaskClient, url: str, field: str) -> None:
+def test_placeholder_refuses_bad_sizes(
+    client: FlaskClient, url: str, field: str
+) -> None:
     response = client.get(url)
     assert (response.status_code, response.mimetype) == (400, "application/json")
     [violation] = response.json["details"]["validationError"]["fieldViolations"]
@@ -398,10 +451,14 @@ def test_events_limit_keeps_the_newest(client: FlaskClient, api: Api) -> None:
     assert (newest["total"], newest["dropped"]) == (3, 0)
     bad = client.get("/_fake/events?limit=0")
     assert bad.status_code == 400
-    assert bad.json["details"]["validationError"]["fieldViolations"][0]["field"] == "limit"
+    assert (
+        bad.json["details"]["validationError"]["fieldViolations"][0]["field"] == "limit"
+    )
 
 
-def test_serve_warns_when_listening_beyond_loopback(capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_warns_when_listening_beyond_loopback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from fakegallery.cli import _warn_if_exposed
 
     for host in ("127.0.0.1", "::1", "localhost"):

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from fakegallery import create_app, get_fake
-from fakegallery.testing.handle import GallerySite
 from fakegallery.testing.browser import chromium_path, launch
+from fakegallery.testing.handle import GallerySite
 from fakegallery.testing.server import FakeGalleryServer
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -87,7 +87,9 @@ def open_page(browser: Any) -> Iterator[Callable[[str], Watched]]:
                 route.abort()
 
         context.route("**/*", route)
-        page.on("console", lambda m: m.type == "error" and w.console_errors.append(m.text))
+        page.on(
+            "console", lambda m: m.type == "error" and w.console_errors.append(m.text)
+        )
         page.on("pageerror", lambda e: w.page_errors.append(str(e)))
         page.on("dialog", lambda d: (w.dialogs.append(d.message), d.dismiss()))
         watched.append(w)
@@ -118,7 +120,7 @@ def tile_ids(page: Any) -> list[str]:
     return ids
 
 
-# --- quick smoke test --------------------------------------------------------------------
+# --- quick smoke test -----------------------------------------------------------------
 
 
 def test_smoke__root_leads_to_the_galleries_with_pictures(
@@ -136,7 +138,7 @@ def test_smoke__root_leads_to_the_galleries_with_pictures(
     assert all(width > 0 for width in widths)
 
 
-# --- slow: the rest ---------------------------------------------------------------------------
+# --- slow: the rest -------------------------------------------------------------------
 
 
 @pytest.mark.slow
@@ -156,7 +158,8 @@ def test_shipped_fixtures__galleries_show_pictures_that_loaded(
             cards = page.locator("li.card")
             assert cards.count() == min(len(galleries), 24), name
             widths = loaded_images(page)
-            assert widths and all(width > 0 for width in widths), name
+            assert widths, name
+            assert all(width > 0 for width in widths), name
             first = cards.first.locator(".title").inner_text()
             assert first == (galleries[0].name or "(no name: an Editor gallery)")
 
@@ -252,7 +255,9 @@ def test_upload_through_the_page_appears_in_the_grid(
     assert item["title"] == "harbour"
     assert tile_ids(page) == [item["id"]]
     image = page.locator(f'li[data-item-id="{item["id"]}"] img')
-    assert image.get_attribute("src") == f"/_fake/media/{item['image']['imageInfo']['id']}"
+    assert (
+        image.get_attribute("src") == f"/_fake/media/{item['image']['imageInfo']['id']}"
+    )
     assert loaded_images(page) == [64]
     # The Media Manager page's own upload form.
     page = w.open(f"/_fake/ui/sites/{fakegallery.site_id}/media")
@@ -285,9 +290,13 @@ def test_a_request_made_by_a_test_appears_in_activity_without_reload(
     requests = page.locator('section[data-panel="requests"]')
     index = fakegallery.client.get(f"{fakegallery.url}/_fake/").json()
     if "/_fake/requests" in {r["path"] for r in index["routes"]}:
-        requests.locator("tr.entry", has_text="/galleries").first.wait_for(timeout=WAIT_MS)
+        requests.locator("tr.entry", has_text="/galleries").first.wait_for(
+            timeout=WAIT_MS
+        )
     else:
-        page.wait_for_selector('section[data-panel="requests"][data-unavailable="true"]')
+        page.wait_for_selector(
+            'section[data-panel="requests"][data-unavailable="true"]'
+        )
         assert "Not available in this version" in requests.inner_text()
 
 
@@ -302,7 +311,10 @@ def test_text_item_payloads_run_nothing(
             "gallery": {
                 "name": f"Evil {payload}",
                 "items": [
-                    {"title": f"Note {payload}", "text": {"html": f"<p>plain words</p>{payload}"}},
+                    {
+                        "title": f"Note {payload}",
+                        "text": {"html": f"<p>plain words</p>{payload}"},
+                    },
                     {"title": payload, "image": IMAGE, "tags": {"values": [payload]}},
                 ],
             }
@@ -353,7 +365,9 @@ def test_no_console_errors_on_any_page_and_controls_work(
     assert fakegallery.fake.live.is_published(fakegallery.site_id)
     # The header's clock follows a freeze made by a test.
     fakegallery.freeze("2031-02-03T04:05:06Z")
-    page.locator("[data-clock-now]", has_text="2031-02-03T04:05:06").wait_for(timeout=WAIT_MS)
+    page.locator("[data-clock-now]", has_text="2031-02-03T04:05:06").wait_for(
+        timeout=WAIT_MS
+    )
     assert page.locator("[data-clock-state]").inner_text() == "frozen"
     fakegallery.unfreeze()
 

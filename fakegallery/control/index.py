@@ -4,7 +4,8 @@ the control plane's routes, so the JSON area stays JSON (docs/dashboard.md)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, request
+from flask import Blueprint, current_app, redirect, request
+from werkzeug.wrappers import Response
 
 from ..web.request import ok
 

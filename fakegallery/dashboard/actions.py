@@ -9,7 +9,8 @@ import math
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, redirect, request
+from werkzeug.wrappers import Response
 
 from ..errors import FORMAT, ONE_OF, REQUIRED_FIELD, InvalidArgument
 from ..fake import current_fake
@@ -136,12 +137,16 @@ def upload() -> Response:
         fake.store.get_gallery(site_id, gallery_id)  # 404 before anything changes
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise InvalidArgument.one("file", "is required: choose an image", REQUIRED_FIELD)
+        raise InvalidArgument.one(
+            "file", "is required: choose an image", REQUIRED_FIELD
+        )
     media = fake.site.upload_media(site_id, upload.read(), upload.filename)
     if gallery_id:
         title = PurePosixPath(upload.filename).stem or None
         info = media.to_dict()["imageInfo"]
-        data = schemas.load(CREATE_ITEM, {"item": {"title": title, "image": {"imageInfo": info}}})
+        data = schemas.load(
+            CREATE_ITEM, {"item": {"title": title, "image": {"imageInfo": info}}}
+        )
         fake.gallery.create_gallery_item(site_id, gallery_id, data)
     return back()
 

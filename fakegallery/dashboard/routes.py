@@ -45,7 +45,8 @@ def page(template: str, part: str, **context: Any) -> Response:
     if request.args.get("fragment") == "1":
         response = Response(part_html, mimetype="text/html")
         response.set_etag(etag)
-        return response.make_conditional(request)
+        response.make_conditional(request)  # 304 when the ETag still matches
+        return response
     args = {**(request.view_args or {}), **request.args.to_dict(), "fragment": "1"}
     html = render_template(
         template,
