@@ -480,3 +480,19 @@ def test_app_without_dashboard_data_still_renders_home() -> None:
     client = create_app({"DEFAULT_SITE_ID": None}).test_client()
     html = page(client, "/_fake/ui/")
     assert "No site holds data yet" in html
+
+
+def test_sites_are_listed_default_first_and_paged(
+    client: FlaskClient, api: Api
+) -> None:
+    others = [f"site-{n:03d}" for n in range(60)]
+    for site_id in others:
+        made = api.post("galleries", {"gallery": {}}, headers={"wix-site-id": site_id})
+        assert made.status_code == 200
+    first = page(client, "/_fake/ui/")
+    listed = re.findall(r'<tr data-site-id="([^"]+)">', first)
+    assert listed == [SITE, *others[:49]]  # the default site has no data yet
+    second = re.findall(
+        r'<tr data-site-id="([^"]+)">', page(client, "/_fake/ui/?page=2")
+    )
+    assert second == others[49:]

@@ -67,12 +67,14 @@ def site_arg(site_id: str) -> str:
 @bp.get("/")
 def home() -> Response:
     """Every site with data, and the clock."""
-    listed = views.sites(current_fake())
+    fake = current_fake()
+    listed = views.site_ids(fake)
     pager = views.Pager.of(len(listed), SITES_PER_PAGE, int_arg("page", 1, 1))
+    shown = listed[pager.start : pager.stop]
     return page(
         "home.html",
         "parts/sites.html",
-        sites=listed[pager.start : pager.stop],
+        sites=[views.site_summary(fake, site_id) for site_id in shown],
         pager=pager,
     )
 

@@ -73,15 +73,14 @@ def clock(fake: FakeGallery) -> Json:
     return {"now": format_precise(fake.clock.now()), "frozen": fake.clock.frozen}
 
 
-def sites(fake: FakeGallery) -> list[Json]:
-    """Every site with data, the default site first, with its counts."""
+def site_ids(fake: FakeGallery) -> list[str]:
+    """Every site with data, and the default site, the default site first."""
     default = fake.settings.default_site_id
-    with fake.lock:
-        ids = fake.store.site_ids()
-        if default and default not in ids:
-            ids.insert(0, default)
-        ids.sort(key=lambda s: (s != default, s))
-        return [site_summary(fake, site_id) for site_id in ids]
+    ids = fake.store.site_ids()
+    if default and default not in ids:
+        ids.append(default)
+    ids.sort(key=lambda s: (s != default, s))
+    return ids
 
 
 def site_summary(fake: FakeGallery, site_id: str) -> Json:
