@@ -35,13 +35,26 @@ ITEMS_PER_PAGE = 100
 MEDIA_PER_PAGE = 60
 
 
-def page(template: str, part: str, **context: Any) -> Response:
+def unchanged(version: str) -> Response | None:
+    """A 304 for a live-part request whose ETag is still `version` (the page
+    then skips rendering), else None."""
+    if request.args.get("fragment") == "1" and version in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(version)
+        return response
+    return None
+
+
+def page(
+    template: str, part: str, version: str | None = None, **context: Any
+) -> Response:
     """The whole page, or only its live part when `?fragment=1` (answered 304
-    when it has not changed since the ETag the script sent)."""
+    when it has not changed since the ETag the script sent). The ETag is
+    `version` when the caller knows one, else a hash of the part's HTML."""
     fake = current_fake()
     context.setdefault("clock", views.clock(fake))
     part_html = render_template(part, **context)
-    etag = generate_etag(part_html.encode())
+    etag = version or generate_etag(part_html.encode())
     if request.args.get("fragment") == "1":
         response = Response(part_html, mimetype="text/html")
         response.set_etag(etag)
@@ -105,16 +118,21 @@ def gallery(site_id: str, gallery_id: str) -> Response:
     fake = current_fake()
     site_arg(site_id)
     guid("galleryId", gallery_id)
-    info, items, pager = views.gallery_page(
+    shown = views.gallery_page(
         fake, site_id, gallery_id, ITEMS_PER_PAGE, int_arg("page", 1, 1)
     )
+    version = shown.version
+    cached = unchanged(version)
+    if cached is not None:
+        return cached
     return page(
         "gallery.html",
         "parts/items.html",
+        version=version,
         site=views.site_summary(fake, site_id),
-        gallery=info,
-        items=items,
-        pager=pager,
+        gallery=shown.info,
+        items=shown.views(),
+        pager=shown.pager,
         tab="galleries",
     )
 

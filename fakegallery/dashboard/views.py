@@ -4,6 +4,7 @@ Only plain values leave here; the templates escape every one of them."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ import orjson
 
 from ..errors import NotFound
 from ..state.clock import format_precise
+from ..state.store import Item
 from .tiles import Tile, tile
 
 if TYPE_CHECKING:
@@ -119,19 +121,39 @@ def gallery_cards(fake: FakeGallery, site_id: str, start: int, stop: int) -> lis
         return cards
 
 
+@dataclass(frozen=True, slots=True)
+class GalleryPage:
+    """One page of a gallery: its facts, the stored items shown, the pager."""
+
+    info: Json
+    shown: tuple[Item, ...]
+    pager: Pager
+    files: frozenset[str]
+
+    @property
+    def version(self) -> str:
+        """Changes whenever what the page's grid shows changes (an ETag that
+        needs no rendering)."""
+        digest = hashlib.sha1(orjson.dumps(self.info, default=str))
+        digest.update(orjson.dumps([self.pager.number, self.pager.pages]))
+        for item in self.shown:
+            digest.update(item.body)
+        digest.update("\n".join(sorted(self.files)).encode())
+        return "g-" + digest.hexdigest()
+
+    def views(self) -> list[ItemView]:
+        return [item_view(orjson.loads(i.body), self.files) for i in self.shown]
+
+
 def gallery_page(
     fake: FakeGallery, site_id: str, gallery_id: str, size: int, wanted: int
-) -> tuple[Json, list[ItemView], Pager]:
-    """A gallery, one page of its items in the API's order, and the pager."""
+) -> GalleryPage:
+    """A gallery and one page of its items in the API's order."""
     files = uploaded(fake, site_id)
     with fake.lock:
         gallery = fake.store.get_gallery(site_id, gallery_id)
         items = fake.store.list_items(site_id, gallery_id)
-        pager = Pager.of(len(items), size, wanted)
-        views = [
-            item_view(orjson.loads(i.body), files)
-            for i in items[pager.start : pager.stop]
-        ]
+    pager = Pager.of(len(items), size, wanted)
     info = {
         "id": gallery.id,
         "name": gallery.name,
@@ -139,7 +161,7 @@ def gallery_page(
         "sortOrder": gallery.sort_order,
         "count": len(items),
     }
-    return info, views, pager
+    return GalleryPage(info, items[pager.start : pager.stop], pager, files)
 
 
 def item_page(
