@@ -21,6 +21,7 @@ from fakegallery.testing.handle import GallerySite
 from fakegallery.testing.server import FakeGalleryServer
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
 
 SHIPPED_SITES = {
     "basic": "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b",
