@@ -496,3 +496,24 @@ def test_sites_are_listed_default_first_and_paged(
         r'<tr data-site-id="([^"]+)">', page(client, "/_fake/ui/?page=2")
     )
     assert second == others[49:]
+
+
+@pytest.mark.parametrize(
+    ("colour", "shown"),
+    [
+        ("#ffeedd", "background:#ffeedd;"),
+        ("rgb(1, 2, 3)", "background:rgb(1, 2, 3);"),
+        ("red;background:url(https://example.com/x)", "background:#fff;"),
+        (12, "background:#fff;"),
+    ],
+)
+def test_text_frames_take_only_a_plain_background_colour(
+    colour: Any, shown: str
+) -> None:
+    from fakegallery.dashboard.tiles import text_document
+
+    css = {"backgroundColor": colour, "textVerticalAlignment": "bottom"}
+    document = text_document({"html": "<p>x</p>", "css": css})
+    assert shown in document
+    assert "justify-content:flex-end;" in document
+    assert "example.com" not in document

@@ -121,8 +121,8 @@ def clean_html(html: str) -> str:
 def text_document(text: Mapping[str, Any]) -> str:
     """The srcdoc of a text item: its cleaned HTML, with its background colour
     and vertical alignment (`css.backgroundColor`, `css.textVerticalAlignment`)."""
-    css = text.get("css") if isinstance(text.get("css"), Mapping) else {}
-    assert isinstance(css, Mapping)
+    given = text.get("css")
+    css: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
     colour = css.get("backgroundColor")
     background = (
         colour if isinstance(colour, str) and _COLOUR.fullmatch(colour) else "#fff"
