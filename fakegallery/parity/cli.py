@@ -84,7 +84,14 @@ def parity() -> None:
 
 
 @parity.command("check")
-@click.option("--target", "kind", type=TARGETS, default="fake", show_default=True)
+@click.option(
+    "--target",
+    "kind",
+    type=TARGETS,
+    default="fake",
+    show_default=True,
+    help="What to check: the fake, or real Wix (WIX_API_KEY, WIX_SITE_ID).",
+)
 @_options
 @_snapshots_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -138,7 +145,14 @@ def diff_command(
 
 
 @parity.command("record")
-@click.option("--target", "kind", type=TARGETS, default="real", show_default=True)
+@click.option(
+    "--target",
+    "kind",
+    type=TARGETS,
+    default="real",
+    show_default=True,
+    help="Record real Wix (real captures) or the fake (inferences).",
+)
 @_options
 @_snapshots_option
 @click.option(
