@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..gallery.operations import BY_ID, OPERATIONS
 from . import snapshots as snaps
-from .scenarios import SCENARIOS, Scenario
+from .scenario import Scenario
+from .scenarios import SCENARIOS
 
 HEADER = """\
 # Parity matrix

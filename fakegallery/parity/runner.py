@@ -10,7 +10,8 @@ from typing import Any
 
 from . import snapshots as snaps
 from .normalise import Difference, compare
-from .scenarios import SCENARIOS, Run, Scenario
+from .scenario import Run, Scenario
+from .scenarios import SCENARIOS
 from .target import Target
 
 MATCH, DIFFER, SKIPPED, ERROR = "match", "differ", "skipped", "error"
