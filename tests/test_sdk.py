@@ -21,6 +21,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from fakegallery import create_app
+from fakegallery.gallery.operations import OPERATIONS
 from fakegallery.testing.server import FakeGalleryServer
 
 pytestmark = pytest.mark.slow
@@ -31,21 +32,21 @@ if TYPE_CHECKING:
 SDK_DIR = Path(__file__).parent / "sdk"
 NODE_TIMEOUT = 300  # seconds for one Node run; the suite takes about 3 s
 
-#: The 12 SDK methods, by the method-fqn the SDK puts in x-wix-bi-gateway.
-SDK_METHODS = {
-    "ListGalleries",
-    "GetGallery",
-    "ListGalleryItems",
-    "GetGalleryItem",
-    "CreateGallery",
-    "UpdateGallery",
-    "DeleteGallery",
-    "DeleteGalleryItems",
-    "BulkDeleteGalleryItems",
-    "CreateGalleryItem",
-    "UpdateGalleryItem",
-    "DeleteGalleryItem",
+#: The SDK methods, by the method-fqn the SDK puts in x-wix-bi-gateway: the
+#: operations table's ids, capitalised.
+SDK_METHODS = {op.id[0].upper() + op.id[1:] for op in OPERATIONS}
+
+#: Prints the SDK's own description of each method: {id: {httpMethod, path}}.
+META_SCRIPT = """
+const { proGallery } = require('@wix/pro-gallery/meta');
+const out = {};
+for (const [name, fn] of Object.entries(proGallery)) {
+  if (typeof fn !== 'function') continue;
+  const { httpMethod, path } = fn();
+  out[name] = { httpMethod, path };
 }
+console.log(JSON.stringify(out));
+"""
 
 
 def need(reason: str) -> None:
@@ -270,6 +271,29 @@ def test_sdk_suite_catches_a_broken_shape(
     found = counts(output)
     assert found.get("fail", 0) >= 3, output
     assert symptom in output, output
+
+
+def test_operations_table_matches_the_sdk_meta(node: str) -> None:
+    """The official SDK describes its methods (id, HTTP method, path with the
+    names it fills in); the operations table must say the same, path-id error
+    fields included (`gallery.id` for updateGallery)."""
+    result = subprocess.run(
+        [node, "-e", META_SCRIPT],
+        cwd=SDK_DIR,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT,
+        check=True,
+    )
+    meta = orjson.loads(result.stdout)
+    table = {}
+    for op in OPERATIONS:
+        path = op.path
+        for name, field in op.path_ids:
+            if "." in field:  # the SDK names the body member it reads the id from
+                path = path.replace("{" + name + "}", "{" + field + "}")
+        table[op.id] = {"httpMethod": op.method.upper(), "path": "/v2" + path}
+    assert table == meta
 
 
 # --- REAL mode (docs/parity.md): the suite against a stand-in for real Wix -------
