@@ -52,9 +52,11 @@ class UnsharpMaskingSchema(Base):
 
 
 class CommonImageSchema(Base):
-    """REST `imageInfo` and video posters; `url` is read-only and rebuilt from id."""
+    """REST `imageInfo` and video posters; `url` is read-only and rebuilt from id,
+    Wix's internal `urlExpirationDate` and `sizeInBytes` (sent as nulls in
+    posters, docs/behaviour.md §4.4) are read-only too."""
 
-    read_only = frozenset({"url"})
+    read_only = frozenset({"url", "urlExpirationDate", "sizeInBytes"})
 
     id = Str(required=True, validate=non_empty)
     height = Int(required=True, validate=between(0))
