@@ -125,6 +125,8 @@ def test_record_keeps_bookkeeping_apart_from_the_wix_domain_event(api, client, m
     assert event["entityId"] == gallery["id"]
     assert "siteId" not in event
     assert "eventType" not in event
+    # Wix's eventTime always has six fraction digits, even at a whole second
+    assert event["eventTime"] == "2026-01-02T03:04:05.000000Z"
 
 
 def test_entity_event_sequence_counts_per_gallery(api, fake, make):

@@ -91,7 +91,7 @@ def test_normaliser_masks_what_changes_and_keeps_what_was_sent() -> None:
         "id": "<uuid:1>",
         "again": "<uuid:1>",
         "createdDate": "<date>",
-        "eventTime": "<date>",
+        "eventTime": "<date:fraction-6>",
         "sortOrder": "<sort-order:1>",
         "items": [{"sortOrder": 5.0}, {"sortOrder": "<sort-order:1>"}],
         "mine": sent_media,
@@ -291,3 +291,19 @@ def test_real_wix_matches_the_snapshot(name: str) -> None:
     finally:
         target.close()
     assert report.ok, report.text()
+
+
+def test_cli_unreachable_target_is_exit_2() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on any more
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        "WIX_API_KEY": "k",
+        "WIX_SITE_ID": IMPOSTOR_SITE,
+        "WIX_API_BASE": f"http://127.0.0.1:{port}",
+    }
+    result = CliRunner().invoke(main, ["parity", "check", "--target", "real"], env=env)
+    assert result.exit_code == 2
+    assert result.output.startswith("fakegallery parity: ")

@@ -192,7 +192,8 @@ class GalleryRules:
                 event_type=event_type,
                 site_id=site_id,
                 entity_id=gallery_id,
-                event_time=format_precise(self.clock.now()),
+                # always six fraction digits, as Wix's eventTime (§4.7)
+                event_time=format_precise(self.clock.now(), "microseconds"),
                 body=body,
                 originated_from=originated_from,
             )

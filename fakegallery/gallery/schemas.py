@@ -2,8 +2,10 @@
 
 API bodies, fixture files and generated demo data all load through these schemas,
 so there is one parser. Field names are the camelCase wire names, so a loaded dict
-is already wire-shaped. Unknown and read-only keys (``_id``, ``type``, dates,
-``imageInfo.url`` …) are dropped, never stored (docs/behaviour.md §5.5, §13.3).
+is already wire-shaped. Unknown and read-only keys (``_id``, dates,
+``imageInfo.url`` …) are dropped, never stored (docs/behaviour.md §5.5, §13.3);
+derived enums (item ``type``, ``image.type``) are checked like every enum, then
+dropped (§4.2).
 
 The field types, validators, the Base schema and `load` live in fields.py;
 they are re-exported here, so ``schemas.load(...)`` stays the one entry point.

@@ -120,7 +120,7 @@ def check_command(
         scenarios = runner.select(names)
         with _target(kind, allow_existing_galleries) as target:
             report = runner.check(target, scenarios, folder, verified)
-    except (ParityRefused, KeyError, snaps.SnapshotError) as exc:
+    except (ParityRefused, KeyError, snaps.SnapshotError, OSError) as exc:
         _fail(str(exc))
     _report(report, as_json)
 
@@ -139,7 +139,7 @@ def diff_command(
             _target("real", allow_existing_galleries) as real,
         ):
             report = runner.diff(fake, real, scenarios)
-    except (ParityRefused, KeyError) as exc:
+    except (ParityRefused, KeyError, OSError) as exc:
         _fail(str(exc))
     _report(report, as_json)
 
@@ -174,7 +174,7 @@ def record_command(
         scenarios = runner.select(names)
         with _target(kind, allow_existing_galleries) as target:
             written = runner.record(target, scenarios, folder, force=force)
-    except (ParityRefused, KeyError, snaps.SnapshotError) as exc:
+    except (ParityRefused, KeyError, snaps.SnapshotError, OSError) as exc:
         _fail(str(exc))
     for path in written:
         click.echo(f"wrote {path}")
@@ -190,8 +190,11 @@ def record_command(
 )
 def matrix_command(directory: Path | None, out: Path | None) -> None:
     """Write the parity matrix from the scenarios and their snapshots."""
-    text = matrix.render(directory)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        out.write_text(text)
+    try:
+        text = matrix.render(directory)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            out.write_text(text)
+    except (snaps.SnapshotError, OSError) as exc:
+        _fail(str(exc))

@@ -2,7 +2,8 @@
 
 As in LocalStack's snapshot tests, what changes from run to run is replaced by
 placeholders before two answers are compared: GUIDs become `<uuid:N>`, dates
-`<date>`, the `X-Wix-Request-Id` header `<request-id>`, server-chosen
+`<date>` (`<date:fraction-6>` with six fraction digits, so the format still
+counts), the `X-Wix-Request-Id` header `<request-id>`, server-chosen
 `sortOrder`s `<sort-order:N>` and server-chosen Wix media ids `<media-id:N>`
 (N counts first appearances, so "the same id twice" survives). Values the
 scenario itself sent stay as they are, so an echo that changes them shows.
@@ -66,8 +67,10 @@ class Normaliser:
         return value
 
     def _string(self, text: str) -> str:
-        if DATE.fullmatch(text):
-            return "<date>"
+        date = DATE.fullmatch(text)
+        if date:
+            fraction = date.group(1)
+            return f"<date:fraction-{len(fraction) - 1}>" if fraction else "<date>"
         text = GUID.sub(lambda m: self._label("uuid", m.group().lower()), text)
 
         def media(match: re.Match[str]) -> str:
