@@ -264,3 +264,12 @@ def demo_command(
         out.write_bytes(payload)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")
+
+
+def _add_parity() -> None:
+    from .parity.cli import parity
+
+    main.add_command(parity)
+
+
+_add_parity()

@@ -183,7 +183,7 @@ def live_site(fake: FakeGallery, site_id: str) -> Json:
         view = fake.site.live_view(site_id)
         for page in view["pages"]:
             for widget in page["widgets"]:
-                widget["tiles"] = [item_view(i, files) for i in widget["items"]]
+                widget["tiles"] = [item_view(i, files) for i in widget["wireItems"]]
                 for dropped in widget["dropped"]:
                     dropped["title"] = _title(fake, site_id, widget, dropped)
         view["galleries"] = [

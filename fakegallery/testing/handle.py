@@ -113,9 +113,10 @@ class GallerySite:
     # --- the live site (docs/live-site.md) ------------------------------------
 
     def live(self) -> dict[str, Any]:
-        """What a visitor of this site sees: pages → widgets → items, with
-        `empty: true` for a widget whose gallery is gone and the items dropped
-        by conversion (and why)."""
+        """What a visitor of this site sees: pages → widgets → items as page
+        code sees them (`items`, the $w.Gallery shape) and in the REST wire
+        shape (`wireItems`), with `empty: true` for a widget whose gallery is
+        gone and the items dropped by conversion (and why)."""
         return self.fake.site.live_view(self.site_id)
 
     def add_editor_gallery(

@@ -107,7 +107,9 @@
     },
     // GET /_fake/events → {events: [...], dropped, total}; the type is filtered here.
     events: {
-      list: (body) => body.events || [],
+      // each record is {eventType, siteId, domainEvent}: flatten for the table
+      list: (body) =>
+        (body.events || []).map((r) => Object.assign({}, r.domainEvent, { siteId: r.siteId })),
       key: (e) => String(e.id),
       cells: (e) => [e.eventTime, e.slug, e.entityId, itemOf(e), e.siteId, e.originatedFrom || ""],
       serverFilters: [],
