@@ -19,13 +19,13 @@ MANAGE = "PRO_GALLERY.MANAGE"
 PERMISSIONS = frozenset({READ, MANAGE})
 
 AUTH_MODES = ("open", "strict", "off")
+#: docs/behaviour.md §8.1: the two spellings of the events' entity FQDN (the
+#: SDK's and Wix's sample payload first). state/events.py holds the same pair.
+ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", "wix.pro_gallery.gallery_v2")
 
 #: docs/webhooks.md: when a webhook is sent. "sync": before the API call that
 #: caused it answers; "async": by a background sender; "paused": on flush only.
 WEBHOOK_DELIVERY_MODES = ("sync", "async", "paused")
-# docs/behaviour.md §8.6: the two entityFqdn values seen in Wix's sources (the
-# same strings as state/events.py ENTITY_FQDNS, which imports nothing from here).
-WEBHOOK_ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", "wix.pro_gallery.gallery_v2")
 
 # The site that requests without a `wix-site-id` header address (Wix answers 403
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
@@ -86,6 +86,9 @@ class Settings:
     #: The largest request body accepted (413 PAYLOAD_TOO_LARGE above it). Media
     #: uploads take up to 25 MB, so the default leaves room for them.
     max_request_bytes: int = 32 * 1024 * 1024
+    #: docs/behaviour.md §8.1: the `entityFqdn` of recorded (and delivered)
+    #: domain events; the other accepted value is "wix.pro_gallery.gallery_v2".
+    event_entity_fqdn: str = ENTITY_FQDNS[0]
     #: Callback URLs that receive every event of every site (docs/webhooks.md).
     webhooks: tuple[str, ...] = ()
     #: One of WEBHOOK_DELIVERY_MODES; `fakegallery serve` defaults to "async".
@@ -105,8 +108,6 @@ class Settings:
     webhook_app_id: str | None = None
     #: siteId → instanceId; other sites get one derived from SEED.
     webhook_instance_ids: Mapping[str, str] = field(default_factory=dict)
-    #: `entityFqdn` of the domain events (docs/behaviour.md §8.6).
-    webhook_entity_fqdn: str = WEBHOOK_ENTITY_FQDNS[0]
     #: Bounds of the delivery log: entries and bytes (oldest finished first).
     webhook_log_max_entries: int = 10_000
     webhook_log_max_bytes: int = 16 * 1024 * 1024
@@ -207,6 +208,14 @@ def _auth(key: str, value: Any) -> str:
     return str(value)
 
 
+def _entity_fqdn(key: str, value: Any) -> str:
+    if value not in ENTITY_FQDNS:
+        raise SettingsError(
+            f"{key} must be one of {', '.join(ENTITY_FQDNS)}, not {value!r}"
+        )
+    return str(value)
+
+
 def _fixtures(key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -303,6 +312,7 @@ _PARSERS: dict[str, Any] = {
     "strict_media": parse_bool,
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
+    "event_entity_fqdn": _entity_fqdn,
     "webhooks": _urls,
     "webhook_delivery": _choice(WEBHOOK_DELIVERY_MODES),
     "webhook_timeout_ms": lambda k, v: _int(k, v, 1),
@@ -311,7 +321,6 @@ _PARSERS: dict[str, Any] = {
     "webhook_private_key_file": _optional_str,
     "webhook_app_id": _optional_guid,
     "webhook_instance_ids": _instance_ids,
-    "webhook_entity_fqdn": _choice(WEBHOOK_ENTITY_FQDNS),
     "webhook_log_max_entries": lambda k, v: _int(k, v, 1),
     "webhook_log_max_bytes": lambda k, v: _int(k, v, 1024),
 }

@@ -39,7 +39,7 @@ class FakeGallery:
         self.store = MemoryStore(self.lock, settings.item_sort_desc)
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
-        self.events = EventLog(entity_fqdn=settings.webhook_entity_fqdn)
+        self.events = EventLog(entity_fqdn=settings.event_entity_fqdn)
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors = ServerErrors()
         #: Subscriptions, the delivery log and the sender of signed webhooks.

@@ -188,7 +188,7 @@ test('every proGallery.on* handler fires, in order, with the right entity, data 
 
   // The envelope: metadata from the domain event and the webhook claims.
   const ids = new Set();
-  let sequence = 0;
+  const sequences = new Map(); // entityEventSequence counts per entity (gallery)
   for (const e of handled) {
     const m = e.metadata;
     assert.equal(m.entityFqdn, ENTITY_FQDN);
@@ -199,8 +199,9 @@ test('every proGallery.on* handler fires, in order, with the right entity, data 
     assert.equal(m.instanceId, handled[0].metadata.instanceId, 'one instance id per site');
     assert.ok(m.eventTime instanceof Date && !Number.isNaN(m.eventTime.getTime()));
     assert.equal(m.triggeredByAnonymizeRequest, false);
-    assert.ok(Number(m.entityEventSequence) > sequence, 'entityEventSequence increases');
-    sequence = Number(m.entityEventSequence);
+    const sequence = Number(m.entityEventSequence);
+    assert.equal(sequence, (sequences.get(m.entityId) ?? 0) + 1, 'entityEventSequence counts per entity');
+    sequences.set(m.entityId, sequence);
     ids.add(m._id);
   }
   assert.equal(ids.size, handled.length, 'every event has its own id');
