@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { AppStrategy, createClient } from '@wix/sdk';
 import { proGallery } from '@wix/pro-gallery';
 
-import { FAKE, imageItem, setup, textItem } from './helpers.mjs';
+import { REAL, TARGET, imageItem, setup, textItem } from './helpers.mjs';
 
 const { pg, siteId } = setup();
 const HANDLERS = [
@@ -29,6 +29,9 @@ const PREFIX = 'wix.pro_gallery.gallery_v2';
 // tests/test_sdk.py also runs this file against a fake set to the other entityFqdn.
 const ENTITY_FQDN = process.env.EXPECT_ENTITY_FQDN ?? 'wix.pro_gallery.v2.gallery';
 const WAIT_MS = 20_000;
+// Real Wix sends its webhooks to an app's public URL, not to this loopback receiver.
+const FAKE_ONLY = REAL && 'webhooks come from the fake only (real Wix cannot reach a loopback receiver)';
+const FAKE = TARGET;
 
 async function control(method, path, body) {
   const response = await fetch(`${FAKE}/_fake/webhooks${path}`, {
@@ -67,6 +70,7 @@ const rejected = [];
 let arrived = () => {};
 
 before(async () => {
+  if (REAL) return;
   keys = await control('GET', '/public-key');
   sdk = webhookClient(keys.appId, keys.publicKey);
   server = createServer((req, res) => {
@@ -92,7 +96,7 @@ before(async () => {
 
 after(async () => {
   if (subscription) await control('DELETE', `/${subscription.id}`);
-  await new Promise((resolve) => server.close(resolve));
+  if (server) await new Promise((resolve) => server.close(resolve));
 });
 
 /** Wait (no sleeping: each arrival re-checks) until `count` handlers ran. */
@@ -125,7 +129,7 @@ async function settledLog() {
   }
 }
 
-test('every proGallery.on* handler fires, in order, with the right entity, data and ids', async () => {
+test('every proGallery.on* handler fires, in order, with the right entity, data and ids', { skip: FAKE_ONLY }, async () => {
   // 1. create with two items, 2. update (rename, change one item, add one)
   const gallery = await pg.createGallery({ gallery: { name: 'hooks', items: [imageItem('a'), textItem('b')] } });
   const [a, b] = gallery.items.map((i) => i._id);
@@ -223,7 +227,7 @@ test('every proGallery.on* handler fires, in order, with the right entity, data 
   );
 });
 
-test('the base64 form of the key verifies too; another key, a changed token and an unregistered event type are refused', async () => {
+test('the base64 form of the key verifies too; another key, a changed token and an unregistered event type are refused', { skip: FAKE_ONLY }, async () => {
   await pg.createGallery({ gallery: { name: 'one more' } });
   await handledCount(17);
   const token = bodies.at(-1).body;
