@@ -16,8 +16,12 @@ Hierarchy (docs/behaviour.md §7)::
     ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
     ├── PayloadTooLarge                 413     REQUEST_ENTITY_TOO_LARGE
     ├── SiteNotPublished                428     SITE_NOT_PUBLISHED
+    ├── TooManyRequests                 429     TOO_MANY_REQUESTS    (RATE_LIMIT)
     ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
+    ├── InjectedFault                   any     FAULT_CODES, or a rule's own code
     └── Internal                        500     INTERNAL
+
+The /_fake/ control plane adds FaultNotFound (404 FAULT_NOT_FOUND).
 
 Every code the fake answers with lives here, and only here. The real Wix codes
 for not-found and duplicates are undocumented (docs/behaviour.md §7.4, §12); the
@@ -240,6 +244,61 @@ class PayloadTooLarge(FakeGalleryError):
 class Internal(FakeGalleryError):
     status = 500
     code = "INTERNAL"
+
+
+class TooManyRequests(FakeGalleryError):
+    """429: the caller went over RATE_LIMIT (docs/journal-and-faults.md).
+    Wix documents rate limits but not the body; the code is our choice."""
+
+    status = 429
+    code = "TOO_MANY_REQUESTS"
+
+
+class FaultNotFound(NotFound):
+    """A fault rule id the /_fake/faults routes do not know."""
+
+    code = "FAULT_NOT_FOUND"
+
+    def __init__(self, rule_id: str) -> None:
+        super().__init__(
+            f"no fault rule '{rule_id}'; GET /_fake/faults lists them",
+            {"faultId": rule_id},
+        )
+
+
+#: The application error code of an injected fault's preset body, by status
+#: (docs/journal-and-faults.md). The names follow the gRPC codes Wix's gateway
+#: maps to these statuses; any other status gets its HTTP name.
+FAULT_CODES = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    408: "REQUEST_TIMEOUT",
+    409: "ALREADY_EXISTS",
+    429: TooManyRequests.code,
+    500: "INTERNAL",
+    501: "NOT_IMPLEMENTED",
+    502: "BAD_GATEWAY",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+
+
+class InjectedFault(FakeGalleryError):
+    """The answer of a fault rule (docs/journal-and-faults.md): any status,
+    an application error with the rule's code, or FAULT_CODES by status."""
+
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        code: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(description, data)
+        self.status = status  # type: ignore[misc]
+        self.code = code or FAULT_CODES.get(status, f"HTTP_{status}")  # type: ignore[misc]
 
 
 # The HTTP layer's own answers (werkzeug's), by status: what reaches a client

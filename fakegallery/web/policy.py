@@ -22,7 +22,9 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from ..errors import FakeGalleryError, Internal, from_http
+from ..errors import FakeGalleryError, Internal, NotFound, from_http
+from .capture import ERROR_CODE
+from .nearest import RouteHints
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -43,6 +45,9 @@ def render_json(error: FakeGalleryError) -> Response:
     location = error.data.get("location")
     if location and 300 <= error.status < 400:
         response.headers["Location"] = location
+    retry_after = error.data.get("retryAfter") if error.status == 429 else None
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)  # RFC 9110 §10.2.3
     return response
 
 
@@ -68,6 +73,12 @@ class FakeFlask(Flask):
     def area(self, path: str) -> Area:
         return next(a for a in self.areas if path.startswith(a.prefix))
 
+    def render(self, error: FakeGalleryError) -> Response:
+        """`error` as the area of the current request answers it."""
+        # For the request journal (web/capture.py): the code of this answer.
+        request.environ[ERROR_CODE] = error.code
+        return self.area(request.path).render(error)
+
     def make_default_options_response(self) -> Response:
         response = super().make_default_options_response()
         out = Response(b"{}", status=200, mimetype="application/json")
@@ -77,23 +88,33 @@ class FakeFlask(Flask):
     def handle_http_exception(self, e: HTTPException) -> Any:
         if isinstance(e, RequestRedirect):
             # Flask hands routing redirects back untouched (an HTML page).
-            return self.area(request.path).render(
-                from_http(e, request.method, request.path)
-            )
+            return self.render(from_http(e, request.method, request.path))
         return super().handle_http_exception(e)
 
 
-def install(app: FakeFlask, record: Callable[[BaseException], None]) -> None:
-    """Register the error handlers; `record` keeps unexpected exceptions."""
+def install(
+    app: FakeFlask,
+    record: Callable[[BaseException], None],
+    hints: RouteHints | None = None,
+) -> None:
+    """Register the error handlers; `record` keeps unexpected exceptions; a 404
+    for an unknown route names the closest of `hints` (docs/behaviour.md §5.13)."""
 
     @app.errorhandler(FakeGalleryError)
     def _fake_error(error: FakeGalleryError) -> Response:
-        return app.area(request.path).render(error)
+        return app.render(error)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
         refusal = from_http(error, request.method, request.path)
-        return app.area(request.path).render(refusal)
+        if hints is not None and type(refusal) is NotFound:
+            closest = hints.closest(request.method, request.path)
+            if closest is not None:
+                refusal = NotFound(
+                    f"{refusal.description}; the closest known route is {closest}",
+                    {"closestRoute": closest},
+                )
+        return app.render(refusal)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
@@ -101,7 +122,7 @@ def install(app: FakeFlask, record: Callable[[BaseException], None]) -> None:
         # the pytest plugin can fail the test that caused it.
         log.exception("unexpected error in %s %s", request.method, request.path)
         record(error)
-        return app.area(request.path).render(internal(error))
+        return app.render(internal(error))
 
 
 def internal(error: BaseException) -> Internal:
