@@ -140,15 +140,15 @@ class ActionSchema(Strict):
 
     @validates_schema
     def _parts(self, data: Json, **kw: Any) -> None:
-        if not {"status", "delayMs", "connection"} & set(data):
-            raise ValidationError(
-                F.rule(E.REQUIRED_FIELD, "needs a status, a delayMs or a connection")
-            )
         answer = sorted({"body", "headers", "code", "message"} & set(data))
         if answer and "status" not in data:
             raise ValidationError(
                 F.rule(E.REQUIRED_FIELD, f"is needed with {', '.join(answer)}"),
                 field_name="status",
+            )
+        if not {"status", "delayMs", "connection"} & set(data):
+            raise ValidationError(
+                F.rule(E.REQUIRED_FIELD, "needs a status, a delayMs or a connection")
             )
         if data.get("status", 400) < 400 and "body" not in data:
             raise ValidationError(

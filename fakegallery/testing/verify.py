@@ -127,10 +127,11 @@ def describe(record: Record) -> str:
 
 
 def _route_score(record: Record, operation: str) -> float:
-    """How close an entry's call is to `operation`'s route (0–1)."""
+    """How close an entry's call is to `operation`'s route: the path's
+    similarity (0–1), plus 0.25 for the same method."""
     op = BY_ID[operation]
     path = record["path"]
-    prefix = next((p for p in PREFIXES if path.startswith(p)), "")
+    prefix = next((p for p in PREFIXES if path.startswith(p + "/")), "")
     template = op.path.split("/")
     parts = path[len(prefix) :].split("/")
     if len(parts) == len(template):
@@ -150,30 +151,42 @@ def near_misses(
     json: Any = UNSET,
     query: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """The closest entries, each with what differed: the same operation (the
-    fewest differences first, then the latest), else the closest routes."""
-    same = [r for r in records if r["operation"] == operation]
+    """The closest entries that did not match, each with what differed: calls
+    of `operation` with other bodies or queries (fewest differences first),
+    then calls of other routes close to its route — a typo'd path, a wrong
+    method (closest first)."""
+    same = [
+        r
+        for r in records
+        if r["operation"] == operation and differences(r, json, query)
+    ]
+    same.sort(key=lambda r: (len(differences(r, json, query)), -r["seq"]))
     lines: list[str] = []
-    if same:
-        ranked = sorted(
-            same, key=lambda r: (len(differences(r, json, query)), -r["seq"])
-        )
-        for record in ranked[:NEAR_MISSES]:
-            lines.append("  " + describe(record))
-            lines.extend("      " + d for d in differences(record, json, query))
-        return lines
-    others = sorted(records, key=lambda r: (-_route_score(r, operation), -r["seq"]))
-    op = BY_ID[operation]
-    for record in others[:NEAR_MISSES]:
-        if _route_score(record, operation) < 0.5:
-            break
+    for record in same[:NEAR_MISSES]:
         lines.append("  " + describe(record))
-        got = record["operation"] or "no operation (unknown route)"
+        lines.extend("      " + d for d in differences(record, json, query))
+    # Once the operation was called, only routes that are close and have its
+    # method (a typo'd path); otherwise any route that resembles it.
+    floor = 1.0 if _called(records, operation) else 0.5
+    scored = [
+        (_route_score(r, operation), r) for r in records if r["operation"] != operation
+    ]
+    scored = [pair for pair in scored if pair[0] >= floor]
+    scored.sort(key=lambda pair: (-pair[0], -pair[1]["seq"]))
+    op = BY_ID[operation]
+    room = 2 if same else NEAR_MISSES
+    for _score, record in scored[:room]:
+        lines.append("  " + describe(record))
+        got = record["operation"] or "none (no such route)"
         lines.append(
             f"      operation: expected {operation} "
             f"({op.method.upper()} {op.path}), got {got}"
         )
     return lines
+
+
+def _called(records: Sequence[Record], operation: str) -> bool:
+    return any(r["operation"] == operation for r in records)
 
 
 def _call_text(operation: str, times: int | None, json: Any, query: Any) -> str:
@@ -197,27 +210,34 @@ def verify_called(
     query: Mapping[str, Any] | None = None,
 ) -> list[Record]:
     """The matching entries, or JournalAssertionError with the near misses."""
-    same = [r for r in records if r["operation"] == operation]
-    matching = [r for r in same if not differences(r, json, query)]
-    exact = (times is None and matching) or (
-        times is not None and len(matching) == times
-    )
-    if exact and not (times is not None and dropped):
+    matching = [
+        r
+        for r in records
+        if r["operation"] == operation and not differences(r, json, query)
+    ]
+    passed = bool(matching) if times is None else len(matching) == times and not dropped
+    if passed:
         return matching
     want = "at least 1" if times is None else f"exactly {times}"
-    head = (
+    lines = [
         f"assert_called({_call_text(operation, times, json, query)}) failed on "
         f"site {site_id}: {len(matching)} matching call(s), expected {want}."
-    )
-    lines = [head]
+    ]
     if dropped:
         lines.append(_dropped_text(dropped))
-    if times is not None and len(matching) > times:
-        lines.append("The matching calls:")
-        lines.extend("  " + describe(r) for r in matching)
-    else:
-        lines.append(_summary(records, same, operation))
-        lines.extend(near_misses(records, operation, json, query))
+    if matching:
+        lines.append(f"Matching calls ({len(matching)}):")
+        lines.extend("  " + describe(r) for r in matching[-NEAR_MISSES * 3 :])
+    if times is None or len(matching) < times:
+        misses = near_misses(records, operation, json, query)
+        if misses:
+            lines.append("Near misses, closest first:")
+            lines.extend(misses)
+        else:
+            lines.append(
+                f"No near misses: the journal holds {len(records)} request(s) "
+                "of this site, none close."
+            )
     error = JournalIncomplete if dropped else JournalAssertionError
     raise error("\n".join(lines))
 
@@ -235,17 +255,6 @@ def verify_not_called(
         raise JournalAssertionError("\n".join(lines))
     lines.append(_dropped_text(dropped))
     raise JournalIncomplete("\n".join(lines))
-
-
-def _summary(records: Sequence[Record], same: Sequence[Record], operation: str) -> str:
-    if same:
-        return f"{operation} was called {len(same)} time(s); the closest:"
-    if not records:
-        return "The journal holds no request of this site."
-    return (
-        f"{operation} was never called ({len(records)} other request(s)); "
-        "the closest routes:"
-    )
 
 
 def _dropped_text(dropped: int) -> str:

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
 
 from werkzeug.wsgi import get_input_stream
 
@@ -157,7 +156,7 @@ class Capture:
             path=path,
             query=query,
             prefix=find_prefix(path, self.prefixes),
-            site_id=environ.get(SITE) or _site_of(environ, query),
+            site_id=environ.get(SITE) or _site_of(environ),
             operation=environ.get(OPERATION),
             request_headers=request_headers(environ),
             request_body=body,
@@ -171,16 +170,11 @@ class Capture:
         )
 
 
-def _site_of(environ: WSGIEnvironment, query: str) -> str | None:
-    """The site a request names: the wix-site-id header, else ?siteId=."""
+def _site_of(environ: WSGIEnvironment) -> str | None:
+    """The site a request names in its wix-site-id header. A /_fake/ route's
+    ?siteId= is not used: listing a site's journal must not add to it."""
     header = str(environ.get("HTTP_WIX_SITE_ID", "")).strip()
-    if header:
-        return header
-    if "siteId=" in query:
-        values = parse_qs(query).get("siteId")
-        if values and values[0].strip():
-            return values[0].strip()
-    return None
+    return header or None
 
 
 def request_headers(environ: WSGIEnvironment) -> dict[str, str]:
