@@ -20,7 +20,6 @@ from .gallery import routes as api
 from .live import routes as live
 from .openapi import routes as openapi
 from .seeding import fixtures
-from .state.clock import format_precise
 from .web import policy
 from .web.capture import Capture, JournalSink, Sink
 from .web.connection import ConnectionFaults
@@ -67,12 +66,9 @@ def _install_layers(app: Flask, fake: FakeGallery, settings: Settings) -> None:
         sinks.append(WireLog(settings.wire_log))
     wsgi: Any = app.wsgi_app
     if sinks:
-        clock = fake.clock
-
-        def now() -> str:
-            return format_precise(clock.now(), "milliseconds")
-
-        wsgi = Capture(wsgi, now, api.PREFIXES, settings.max_request_bytes, sinks)
+        wsgi = Capture(
+            wsgi, fake.clock.now, api.PREFIXES, settings.max_request_bytes, sinks
+        )
     wsgi = policy.Guard(wsgi, fake.errors.record)
     app.wsgi_app = ConnectionFaults(wsgi)  # type: ignore[method-assign]
 

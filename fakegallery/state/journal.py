@@ -16,14 +16,21 @@ import threading
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import chain
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 import orjson
 
+from .clock import format_precise
 from .globs import path_matches
 
 Json = dict[str, Any]
+#: Headers as captured: request headers with their WSGI names (HTTP_WIX_SITE_ID,
+#: CONTENT_TYPE), response headers as sent. `header_dict` turns them into
+#: lower-case HTTP names when an entry is read.
+Headers = tuple[tuple[str, str], ...]
 
 #: Bytes counted per entry beyond its bodies, headers and path (the objects).
 ENTRY_OVERHEAD = 400
@@ -44,6 +51,30 @@ def decode_body(raw: bytes, truncated: bool = False) -> Any:
     return raw.decode("utf-8", errors="replace")
 
 
+def mask(secret: str) -> str:
+    """Keep a scheme such as ``Bearer`` and the first 4 characters of the rest."""
+    scheme, sep, rest = secret.partition(" ")
+    if not sep:
+        scheme, rest = "", secret
+    shown = rest[:4] + (f"…({len(rest)} chars)" if len(rest) > 4 else "")
+    return f"{scheme} {shown}" if scheme else shown
+
+
+def header_dict(pairs: Headers) -> dict[str, str]:
+    """Headers by lower-case HTTP name; the Authorization value shortened, so
+    that no record, dump or log holds a whole key."""
+    out: dict[str, str] = {}
+    for name, value in pairs:
+        if name.startswith("HTTP_"):
+            name = name[5:].replace("_", "-")
+        elif name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            name = name.replace("_", "-")
+        out[name.lower()] = value
+    if "authorization" in out:
+        out["authorization"] = mask(out["authorization"])
+    return out
+
+
 def parse_query(query: str) -> dict[str, str | list[str]]:
     """A query string as name → value, or a list of values for a repeated key."""
     out: dict[str, str | list[str]] = {}
@@ -62,20 +93,19 @@ def parse_query(query: str) -> dict[str, str | list[str]]:
 class Entry:
     """One request and its answer, as the journal keeps it."""
 
-    time: str
+    time: datetime
     duration_ms: float
-    request_id: str | None
     site_id: str | None
     operation: str | None
     prefix: str | None
     method: str
     path: str
     query: str
-    request_headers: dict[str, str]
+    request_headers: Headers
     request_body: bytes
     request_truncated: bool
     status: int
-    response_headers: dict[str, str]
+    response_headers: Headers
     response_body: bytes
     response_truncated: bool
     error_code: str | None = None
@@ -85,23 +115,31 @@ class Entry:
     size: int = field(default=0)
 
     def __post_init__(self) -> None:
-        headers = self.request_headers.items(), self.response_headers.items()
+        headers = chain(*self.request_headers, *self.response_headers)
         self.size = (
             ENTRY_OVERHEAD
             + len(self.path)
             + len(self.query)
             + len(self.request_body)
             + len(self.response_body)
-            + sum(len(k) + len(v) for part in headers for k, v in part)
+            + sum(map(len, headers))
             + (200 if self.fault else 0)
             + 200 * len(self.rules_relaxed or ())
         )
+
+    @property
+    def request_id(self) -> str | None:
+        """The X-Wix-Request-Id the answer carried."""
+        for name, value in self.response_headers:
+            if name.lower() == "x-wix-request-id":
+                return value
+        return None
 
     def to_record(self) -> Json:
         """The entry as JSON (what GET /_fake/requests and the handle show)."""
         return {
             "seq": self.seq,
-            "time": self.time,
+            "time": format_precise(self.time, "milliseconds"),
             "durationMs": self.duration_ms,
             "requestId": self.request_id,
             "siteId": self.site_id,
@@ -111,11 +149,11 @@ class Entry:
             "path": self.path,
             "query": parse_query(self.query),
             "queryString": self.query,
-            "requestHeaders": self.request_headers,
+            "requestHeaders": header_dict(self.request_headers),
             "requestBody": decode_body(self.request_body, self.request_truncated),
             "requestBodyTruncated": self.request_truncated,
             "status": self.status,
-            "responseHeaders": self.response_headers,
+            "responseHeaders": header_dict(self.response_headers),
             "responseBody": decode_body(self.response_body, self.response_truncated),
             "responseBodyTruncated": self.response_truncated,
             "errorCode": self.error_code,

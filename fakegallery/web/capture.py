@@ -15,12 +15,13 @@ import io
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wsgi import get_input_stream
 
 from ..state.globs import find_prefix
-from ..state.journal import Entry, Journal
+from ..state.journal import Entry, Headers, Journal
 from .connection import CONNECTION, cut
 
 if TYPE_CHECKING:
@@ -34,15 +35,13 @@ ERROR_CODE = "fakegallery.error"
 FAULT = "fakegallery.fault"
 RELAXED = "fakegallery.relaxed"
 
-#: Request headers the WSGI environ holds without the HTTP_ prefix.
-_PLAIN_HEADERS = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
-
 
 @dataclass(slots=True)
 class Exchange:
-    """One request and the answer the client received, whole."""
+    """One request and the answer the client received, whole. Headers are
+    kept as captured (state/journal.py `header_dict` reads them)."""
 
-    time: str
+    time: datetime
     duration_ms: float
     method: str
     path: str
@@ -50,12 +49,12 @@ class Exchange:
     prefix: str | None
     site_id: str | None
     operation: str | None
-    request_headers: dict[str, str]
+    request_headers: Headers
     request_body: bytes
     #: False when the body was over MAX_REQUEST_BYTES and left unread
     request_read: bool
     status: int
-    response_headers: dict[str, str]
+    response_headers: Headers
     response_body: bytes
     error_code: str | None
     fault: dict[str, Any] | None
@@ -69,7 +68,7 @@ class Capture:
     def __init__(
         self,
         app: WSGIApplication,
-        now: Callable[[], str],
+        now: Callable[[], datetime],
         prefixes: tuple[str, ...],
         max_request_bytes: int,
         sinks: Sequence[Sink],
@@ -139,12 +138,12 @@ class Capture:
         chunks: list[bytes],
         started: float,
     ) -> Exchange:
-        status = int(str(seen[0]).split(" ", 1)[0])
-        headers = {k.lower(): v for k, v in seen[1]}
+        status = int(str(seen[0])[:3])
+        headers: Headers = tuple(seen[1])
         answer = b"".join(chunks)
         connection = environ.get(CONNECTION)
         if connection in ("reset", "empty"):
-            status, headers, answer = 0, {}, b""  # the client got nothing
+            status, headers, answer = 0, (), b""  # the client got nothing
         elif connection == "truncate":
             answer = cut(answer)
         path = environ.get("PATH_INFO", "")
@@ -177,29 +176,14 @@ def _site_of(environ: WSGIEnvironment) -> str | None:
     return header or None
 
 
-def request_headers(environ: WSGIEnvironment) -> dict[str, str]:
-    """The request headers by lower-case name, Authorization shortened."""
-    headers: dict[str, str] = {}
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            name = key[5:].replace("_", "-").lower()
-        elif key in _PLAIN_HEADERS:
-            name = _PLAIN_HEADERS[key]
-        else:
-            continue
-        headers[name] = str(value)
-    if "authorization" in headers:
-        headers["authorization"] = mask(headers["authorization"])
-    return headers
-
-
-def mask(secret: str) -> str:
-    """Keep a scheme such as ``Bearer`` and the first 4 characters of the rest."""
-    scheme, sep, rest = secret.partition(" ")
-    if not sep:
-        scheme, rest = "", secret
-    shown = rest[:4] + (f"…({len(rest)} chars)" if len(rest) > 4 else "")
-    return f"{scheme} {shown}" if scheme else shown
+def request_headers(environ: WSGIEnvironment) -> Headers:
+    """The request headers with their WSGI names (converted when read)."""
+    pairs = [item for item in environ.items() if item[0][:5] == "HTTP_"]
+    for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        value = environ.get(name)
+        if value:
+            pairs.append((name, value))
+    return tuple(pairs)
 
 
 class JournalSink:
@@ -216,7 +200,6 @@ class JournalSink:
             Entry(
                 time=exchange.time,
                 duration_ms=exchange.duration_ms,
-                request_id=exchange.response_headers.get("x-wix-request-id"),
                 site_id=exchange.site_id,
                 operation=exchange.operation,
                 prefix=exchange.prefix,

@@ -27,8 +27,9 @@ from typing import Any
 
 import orjson
 
-from ..state.journal import decode_body
-from .capture import Exchange, mask
+from ..state.clock import format_precise
+from ..state.journal import decode_body, header_dict, mask
+from .capture import Exchange
 
 __all__ = ["WireLog", "decode_body", "mask"]
 
@@ -41,16 +42,17 @@ class WireLog:
         self._lock = threading.Lock()
 
     def __call__(self, exchange: Exchange) -> None:
+        response_headers = header_dict(exchange.response_headers)
         entry: dict[str, Any] = {
-            "time": exchange.time,
-            "requestId": exchange.response_headers.get("x-wix-request-id"),
+            "time": format_precise(exchange.time, "milliseconds"),
+            "requestId": response_headers.get("x-wix-request-id"),
             "method": exchange.method,
             "path": exchange.path,
             "query": exchange.query,
-            "requestHeaders": exchange.request_headers,
+            "requestHeaders": header_dict(exchange.request_headers),
             "requestBody": decode_body(exchange.request_body),
             "status": exchange.status,
-            "responseHeaders": exchange.response_headers,
+            "responseHeaders": response_headers,
             "responseBody": decode_body(exchange.response_body),
             "durationMs": exchange.duration_ms,
         }
