@@ -3,12 +3,13 @@ one item and POST one item with the journal on (the default) and off
 (JOURNAL=false), and optionally against another checkout (e.g. the commit
 before the journal), measured side by side.
 
-Over HTTP each variant is its own `fakegallery serve` process (the client runs
-here, so no variant shares the GIL with it); socket-free, two apps in this
-process run through the `wsgi_client()` transport, which shows the journal's
-own cost without network noise. Each round measures every variant once, in a
-rotating order; a figure is the median over rounds of (variant's round median ÷
-the reference's round median).
+Over HTTP each variant is an in-process waitress server, as the pytest
+plugin runs it (the `fakegallery.client` path); with --baseline, every variant
+is a `fakegallery serve` process instead, the baseline served from another
+checkout. Socket-free, two apps in this process run through the
+`wsgi_client()` transport, which shows the journal's own cost without network
+noise. Calls alternate between the variants one by one; a figure is the median
+over rounds of (variant's round median ÷ the reference's round median).
 
     .venv/bin/python benchmarks/bench_journal.py [rounds] [requests] [--baseline PATH]
 
@@ -24,13 +25,14 @@ import re
 import statistics
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import requests
-from bench_plugin import timed
 
 from fakegallery import create_app
+from fakegallery.testing.server import FakeGalleryServer
 from fakegallery.testing.transport import wsgi_session
 
 SITE = "5a1e0c7d-6666-4222-8333-944455566677"
@@ -108,22 +110,33 @@ def session_for(base: str) -> requests.Session:
 def measure(
     variants: list[Variant], rounds: int, count: int
 ) -> dict[str, dict[str, list[float]]]:
-    """name → {"GET one item": [round medians], "POST one item": [...]}."""
-    calls: dict[str, Callable[[Variant], Callable[[], object]]] = {
-        "GET one item": lambda v: v.get_item,
-        "POST one item": lambda v: v.post_item,
+    """name → {"GET one item": [round medians], "POST one item": [...]}.
+
+    Calls alternate between the variants one by one (A B C A B C …), so a
+    burst of load on this shared machine hits every variant alike."""
+    labels = ("GET one item", "POST one item")
+    out: dict[str, dict[str, list[float]]] = {
+        v.name: {label: [] for label in labels} for v in variants
     }
-    out = {v.name: {c: [] for c in calls} for v in variants}
     for variant in variants:  # warm up
         variant.new_gallery()
-        for make in calls.values():
-            timed(make(variant), 20)
+        for _ in range(20):
+            variant.get_item()
+            variant.post_item()
     for index in range(rounds):
         order = variants[index % len(variants) :] + variants[: index % len(variants)]
         for variant in order:
             variant.new_gallery()
-            for label, make in calls.items():
-                out[variant.name][label].append(timed(make(variant), count))
+        for label in labels:
+            samples: dict[str, list[float]] = {v.name: [] for v in variants}
+            for _ in range(count):
+                for variant in order:
+                    call = variant.get_item if label == labels[0] else variant.post_item
+                    start = time.perf_counter()
+                    call()
+                    samples[variant.name].append(time.perf_counter() - start)
+            for name, values in samples.items():
+                out[name][label].append(statistics.median(values))
     return out
 
 
@@ -164,21 +177,37 @@ def main() -> None:
         "socket-free, journal off",
     )
 
-    # Over HTTP: separate server processes.
-    with served(["JOURNAL=false"]) as off, served([]) as on:
-        remote = [
-            Variant("http, journal off", session_for(off), off),
-            Variant("http, journal on", session_for(on), on),
-        ]
-        if args.baseline:
-            with served([], args.baseline) as base:
-                remote.insert(0, Variant("http, baseline", session_for(base), base))
-                figures = measure(remote, args.rounds, args.count)
-                reference = "http, baseline"
-        else:
+    if args.baseline:  # separate server processes, one from the baseline
+        with (
+            served(["JOURNAL=false"]) as off,
+            served([]) as on,
+            served([], args.baseline) as base,
+        ):
+            remote = [
+                Variant("http, baseline", session_for(base), base),
+                Variant("http, journal off", session_for(off), off),
+                Variant("http, journal on", session_for(on), on),
+            ]
             figures = measure(remote, args.rounds, args.count)
-            reference = "http, journal off"
-    report("over HTTP (waitress, one process per variant)", figures, reference)
+        reference = "http, baseline"
+        title = "over HTTP (one `fakegallery serve` process per variant)"
+    else:  # in-process waitress servers, as the pytest plugin runs them
+        servers = {
+            "http, journal off": FakeGalleryServer(apps["socket-free, journal off"]),
+            "http, journal on": FakeGalleryServer(apps["socket-free, journal on"]),
+        }
+        remote = []
+        for name, server in servers.items():
+            server.start()
+            remote.append(Variant(name, session_for(server.url), server.url))
+        try:
+            figures = measure(remote, args.rounds, args.count)
+        finally:
+            for server in servers.values():
+                server.stop()
+        reference = "http, journal off"
+        title = "over HTTP (in-process waitress servers)"
+    report(title, figures, reference)
 
 
 if __name__ == "__main__":
