@@ -1,6 +1,7 @@
 """create_app: settings → FakeGallery → the areas (the API under every prefix,
 the control plane, the live site, OpenAPI, the dashboard) → the HTTP policy →
-request ids → fixtures. docs/architecture.md follows one request through it."""
+request ids → fixtures → the WSGI layers (capture, guard, connection faults).
+docs/architecture.md follows one request through it."""
 
 from __future__ import annotations
 

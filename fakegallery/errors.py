@@ -11,17 +11,16 @@ Hierarchy (docs/behaviour.md §7)::
     │   ├── GalleryNotFound             404     GALLERY_NOT_FOUND
     │   ├── ItemNotFound                404     ITEM_NOT_FOUND
     │   ├── WidgetNotFound              404     WIDGET_NOT_FOUND     (/_fake/ only)
-    │   └── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
+    │   ├── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
+    │   └── FaultNotFound               404     FAULT_NOT_FOUND      (/_fake/ only)
     ├── MethodNotAllowed                405     METHOD_NOT_ALLOWED
     ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
     ├── PayloadTooLarge                 413     REQUEST_ENTITY_TOO_LARGE
     ├── SiteNotPublished                428     SITE_NOT_PUBLISHED
     ├── TooManyRequests                 429     TOO_MANY_REQUESTS    (RATE_LIMIT)
     ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
-    ├── InjectedFault                   any     FAULT_CODES, or a rule's own code
+    ├── InjectedFault                   any     a fault rule's (FAULT_CODES)
     └── Internal                        500     INTERNAL
-
-The /_fake/ control plane adds FaultNotFound (404 FAULT_NOT_FOUND).
 
 Every code the fake answers with lives here, and only here. The real Wix codes
 for not-found and duplicates are undocumented (docs/behaviour.md §7.4, §12); the
@@ -247,38 +246,25 @@ class Internal(FakeGalleryError):
 
 
 class TooManyRequests(FakeGalleryError):
-    """429: the caller went over RATE_LIMIT (docs/journal-and-faults.md).
-    Wix documents rate limits but not the body; the code is our choice."""
+    """429 over RATE_LIMIT (docs/journal-and-faults.md); the code is our choice."""
 
     status = 429
     code = "TOO_MANY_REQUESTS"
 
 
 class FaultNotFound(NotFound):
-    """A fault rule id the /_fake/faults routes do not know."""
-
     code = "FAULT_NOT_FOUND"
 
     def __init__(self, rule_id: str) -> None:
-        super().__init__(
-            f"no fault rule '{rule_id}'; GET /_fake/faults lists them",
-            {"faultId": rule_id},
-        )
+        text = f"no fault rule '{rule_id}'; GET /_fake/faults lists them"
+        super().__init__(text, {"faultId": rule_id})
 
 
-#: The application error code of an injected fault's preset body, by status
-#: (docs/journal-and-faults.md). The names follow the gRPC codes Wix's gateway
-#: maps to these statuses; any other status gets its HTTP name.
+#: Preset codes of injected faults (docs/journal-and-faults.md#presets): the
+#: gRPC names Wix's gateway maps to these statuses; others: HTTP_CODES, HTTP_<n>.
 FAULT_CODES = {
-    400: "INVALID_ARGUMENT",
-    401: "UNAUTHENTICATED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    408: "REQUEST_TIMEOUT",
-    409: "ALREADY_EXISTS",
     429: TooManyRequests.code,
-    500: "INTERNAL",
-    501: "NOT_IMPLEMENTED",
+    500: Internal.code,
     502: "BAD_GATEWAY",
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
@@ -286,19 +272,15 @@ FAULT_CODES = {
 
 
 class InjectedFault(FakeGalleryError):
-    """The answer of a fault rule (docs/journal-and-faults.md): any status,
-    an application error with the rule's code, or FAULT_CODES by status."""
+    """A fault rule's answer: any status, the rule's code or the preset's."""
 
     def __init__(
-        self,
-        status: int,
-        description: str,
-        code: str | None = None,
-        data: dict[str, Any] | None = None,
+        self, status: int, description: str, code: str | None, data: dict[str, Any]
     ) -> None:
         super().__init__(description, data)
         self.status = status  # type: ignore[misc]
-        self.code = code or FAULT_CODES.get(status, f"HTTP_{status}")  # type: ignore[misc]
+        preset = FAULT_CODES.get(status) or HTTP_CODES.get(status, f"HTTP_{status}")
+        self.code = code or preset  # type: ignore[misc]
 
 
 # The HTTP layer's own answers (werkzeug's), by status: what reaches a client

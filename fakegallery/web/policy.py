@@ -5,8 +5,10 @@ errors included, is JSON, errors in the Wix shape (docs/behaviour.md §7.1). An
 area that serves pages (a dashboard) registers its own renderer for its own
 path prefix; nothing here rewrites another area's answers. Routing failures
 (404, 405, redirects) have no blueprint yet, so the app-level handlers pick the
-area by path. The outermost WSGI guard turns a failure outside Flask (in a
-middleware such as the wire log) into the same JSON 500.
+area by path; a 404 names the closest known route (web/nearest.py). The WSGI
+guard turns a failure outside Flask (in a middleware such as the journal's
+capture) into the same JSON 500; only the connection-fault layer
+(web/connection.py) sits outside it.
 """
 
 from __future__ import annotations
@@ -130,8 +132,8 @@ def internal(error: BaseException) -> Internal:
 
 
 class Guard:
-    """The outermost WSGI layer: an exception that escapes everything inside
-    (a middleware's bug, a broken wire-log file) is still a JSON 500."""
+    """The WSGI error layer: an exception that escapes everything inside (a
+    middleware's bug, a broken wire-log file) is still a JSON 500."""
 
     def __init__(
         self, app: WSGIApplication, record: Callable[[BaseException], None]
