@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from fakegallery import PREFIXES, create_app, get_fake
+from fakegallery.config import DEFAULT_SITE_ID
 from fakegallery.fake import FakeGallery
 from fakegallery.state.journal import Query
 
@@ -88,6 +89,16 @@ def test_control_routes_unknown_routes_and_wrong_methods_are_recorded(
     )
     assert missing["siteId"] == SITE  # from the wix-site-id header
     assert (wrong["status"], wrong["errorCode"]) == (405, "METHOD_NOT_ALLOWED")
+
+
+def test_a_refused_call_is_recorded_under_the_site_it_addressed(
+    client: FlaskClient, fake: FakeGallery
+) -> None:
+    client.get(f"{PREFIX}/galleries")  # no key, no wix-site-id: the default site
+    entry = records(fake)[-1]
+    assert (entry["status"], entry["errorCode"]) == (401, "UNAUTHENTICATED")
+    assert entry["siteId"] == DEFAULT_SITE_ID
+    assert entry["operation"] == "listGalleries"
 
 
 def test_errors_carry_their_code(api: Api, fake: FakeGallery) -> None:

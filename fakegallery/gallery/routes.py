@@ -52,16 +52,14 @@ def _view(op: Operation) -> Callable[..., Response]:
         (docs/journal-and-faults.md: a faulted call never reaches the store)."""
         fake = current_fake()
         settings = fake.settings
-        environ = request.environ
+        # The site, for the journal, even when the call is refused below.
+        site = request.environ[SITE] = addressed_site(settings)
         if fake.faults.has_rules:
-            site = addressed_site(settings)
             prefix = find_prefix(request.path, PREFIXES)
             answer = apply_faults(fake, op, site, prefix)
             if answer is not None:
-                environ[SITE] = site
                 return answer
-        caller = authorize(settings, fake.live, op.permission)
-        site_id = environ[SITE] = caller.site_id
+        site_id = authorize(settings, fake.live, op.permission).site_id
         if fake.rate_limit.enabled:
             check_rate(fake, site_id, api_token())
         relaxed: list[FieldViolation] | None = None
