@@ -1,5 +1,6 @@
-"""One capture of every request and its answer, handed to sinks: the request
-journal (state/journal.py) and the opt-in wire log (web/wirelog.py).
+"""One capture of every request and its answer, handed to sinks as an `Entry`
+(state/entries.py): the request journal (state/journal.py) and the opt-in wire
+log (web/wirelog.py).
 
 A WSGI middleware inside the policy guard (app.py): it buffers the request
 body (the app reads a copy), collects the answer, and only then returns it, so
@@ -14,7 +15,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,32 +37,26 @@ FAULT = "fakegallery.fault"
 RELAXED = "fakegallery.relaxed"
 
 
-@dataclass(slots=True)
-class Exchange:
-    """One request and the answer the client received, whole. Headers are
-    kept as captured (state/journal.py `header_dict` reads them)."""
+#: A receiver of each captured exchange (the journal, the wire log).
+Sink = Callable[[Entry], None]
 
-    time: datetime
-    duration_ms: float
-    method: str
-    path: str
-    query: str
-    prefix: str | None
-    site_id: str | None
-    operation: str | None
-    request_headers: Headers
-    request_body: bytes
-    #: False when the body was over MAX_REQUEST_BYTES and left unread
-    request_read: bool
-    status: int
-    response_headers: Headers
-    response_body: bytes
-    error_code: str | None
-    fault: dict[str, Any] | None
-    rules_relaxed: list[dict[str, Any]] | None
-
-
-Sink = Callable[[Exchange], None]
+#: Methods whose requests carry no body unless they declare one.
+_BODILESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+_CONTENT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+#: Environ keys that are never request headers (CGI, WSGI, the servers, Flask
+#: and the fake's own), left out before the loop in `request_headers`.
+_NOT_HEADERS = frozenset(
+    {
+        *("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING"),
+        *("REQUEST_URI", "RAW_URI", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_PORT"),
+        *("SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE"),
+        *("wsgi.version", "wsgi.url_scheme", "wsgi.input", "wsgi.errors"),
+        *("wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once"),
+        *("wsgi.file_wrapper", "wsgi.input_terminated"),
+        *("waitress.client_disconnected", "werkzeug.request", "werkzeug.socket"),
+        *(OPERATION, SITE, ERROR_CODE, FAULT, RELAXED, CONNECTION),
+    }
+)
 
 
 class Capture:
@@ -110,26 +105,31 @@ class Capture:
             seen[:] = ["500 INTERNAL SERVER ERROR", []]
             raise
         finally:
-            exchange = self._exchange(environ, body, read, seen, chunks, started)
+            entry = self._entry(environ, body, read, seen, chunks, started)
             for sink in self.sinks:
-                sink(exchange)
+                sink(entry)
         return chunks
 
     def _read_body(self, environ: WSGIEnvironment) -> tuple[bytes, bool]:
         """The whole request body, and a fresh stream of it for the app. A
         body declared over MAX_REQUEST_BYTES is left for the app to refuse."""
         declared = str(environ.get("CONTENT_LENGTH") or "").strip()
+        if not declared and (
+            environ.get("REQUEST_METHOD") in _BODILESS
+            or not environ.get("wsgi.input_terminated")
+        ):
+            return b"", True  # nothing declared, nothing (chunked) to read
+        if declared == "0":
+            return b"", True
         if declared.isdigit() and int(declared) > self.max_request_bytes:
             return b"", False
-        if declared == "0" or not (declared or environ.get("wsgi.input_terminated")):
-            return b"", True
         data = get_input_stream(environ, max_content_length=None).read()
         environ["wsgi.input"] = io.BytesIO(data)
         environ["CONTENT_LENGTH"] = str(len(data))
         environ.pop("wsgi.input_terminated", None)
         return data, True
 
-    def _exchange(
+    def _entry(
         self,
         environ: WSGIEnvironment,
         body: bytes,
@@ -137,7 +137,8 @@ class Capture:
         seen: list[Any],
         chunks: list[bytes],
         started: float,
-    ) -> Exchange:
+    ) -> Entry:
+        """The exchange as the client saw it, whole (sinks cut what they keep)."""
         status = int(str(seen[0])[:3])
         headers: Headers = tuple(seen[1])
         answer = b"".join(chunks)
@@ -147,22 +148,22 @@ class Capture:
         elif connection == "truncate":
             answer = cut(answer)
         path = environ.get("PATH_INFO", "")
-        query = environ.get("QUERY_STRING", "")
-        return Exchange(
+        return Entry(
             time=self.now(),
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            method=environ.get("REQUEST_METHOD", ""),
-            path=path,
-            query=query,
-            prefix=find_prefix(path, self.prefixes),
             site_id=environ.get(SITE) or _site_of(environ),
             operation=environ.get(OPERATION),
+            prefix=find_prefix(path, self.prefixes),
+            method=environ.get("REQUEST_METHOD", ""),
+            path=path,
+            query=environ.get("QUERY_STRING", ""),
             request_headers=request_headers(environ),
             request_body=body,
-            request_read=read,
+            request_truncated=not read,
             status=status,
             response_headers=headers,
             response_body=answer,
+            response_truncated=connection == "truncate",
             error_code=environ.get(ERROR_CODE),
             fault=environ.get(FAULT),
             rules_relaxed=environ.get(RELAXED),
@@ -177,13 +178,15 @@ def _site_of(environ: WSGIEnvironment) -> str | None:
 
 
 def request_headers(environ: WSGIEnvironment) -> Headers:
-    """The request headers with their WSGI names (converted when read)."""
-    pairs = [item for item in environ.items() if item[0][:5] == "HTTP_"]
-    for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        value = environ.get(name)
-        if value:
-            pairs.append((name, value))
-    return tuple(pairs)
+    """The request headers with their WSGI names (converted when read), in
+    name order. The set difference runs in C, so the loop only sees the few
+    keys that may be headers."""
+    names = sorted(environ.keys() - _NOT_HEADERS)
+    return tuple(
+        (name, environ[name])
+        for name in names
+        if name[:5] == "HTTP_" or (name in _CONTENT and environ[name])
+    )
 
 
 class JournalSink:
@@ -193,32 +196,16 @@ class JournalSink:
         self.journal = journal
         self.body_bytes = body_bytes
 
-    def __call__(self, exchange: Exchange) -> None:
+    def __call__(self, entry: Entry) -> None:
         limit = self.body_bytes
-        request, response = exchange.request_body, exchange.response_body
-        self.journal.record(
-            Entry(
-                time=exchange.time,
-                duration_ms=exchange.duration_ms,
-                site_id=exchange.site_id,
-                operation=exchange.operation,
-                prefix=exchange.prefix,
-                method=exchange.method,
-                path=exchange.path,
-                query=exchange.query,
-                request_headers=exchange.request_headers,
+        request, response = entry.request_body, entry.response_body
+        if len(request) > limit or len(response) > limit:
+            # a copy: other sinks (the wire log) keep the whole bodies
+            entry = replace(
+                entry,
                 request_body=request[:limit],
-                request_truncated=len(request) > limit or not exchange.request_read,
-                status=exchange.status,
-                response_headers=exchange.response_headers,
+                request_truncated=entry.request_truncated or len(request) > limit,
                 response_body=response[:limit],
-                response_truncated=len(response) > limit
-                or (
-                    exchange.fault is not None
-                    and exchange.fault.get("connection") == "truncate"
-                ),
-                error_code=exchange.error_code,
-                fault=exchange.fault,
-                rules_relaxed=exchange.rules_relaxed,
+                response_truncated=entry.response_truncated or len(response) > limit,
             )
-        )
+        self.journal.record(entry)

@@ -28,8 +28,7 @@ from typing import Any
 import orjson
 
 from ..state.clock import format_precise
-from ..state.journal import decode_body, header_dict, mask
-from .capture import Exchange
+from ..state.entries import Entry, decode_body, header_dict, mask
 
 __all__ = ["WireLog", "decode_body", "mask"]
 
@@ -41,7 +40,7 @@ class WireLog:
         self.path = Path(path)
         self._lock = threading.Lock()
 
-    def __call__(self, exchange: Exchange) -> None:
+    def __call__(self, exchange: Entry) -> None:
         response_headers = header_dict(exchange.response_headers)
         entry: dict[str, Any] = {
             "time": format_precise(exchange.time, "milliseconds"),
