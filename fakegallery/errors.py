@@ -19,7 +19,7 @@ Hierarchy (docs/behaviour.md §7)::
     ├── SiteNotPublished                428     SITE_NOT_PUBLISHED
     ├── TooManyRequests                 429     TOO_MANY_REQUESTS    (RATE_LIMIT)
     ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
-    ├── InjectedFault                   any     a fault rule's (FAULT_CODES)
+    │   └── InjectedFault               any     a fault rule's answer
     └── Internal                        500     INTERNAL
 
 Every code the fake answers with lives here, and only here. The real Wix codes
@@ -260,31 +260,9 @@ class FaultNotFound(NotFound):
         super().__init__(text, {"faultId": rule_id})
 
 
-#: Preset codes of injected faults (docs/journal-and-faults.md#presets): the
-#: gRPC names Wix's gateway maps to these statuses; others: HTTP_CODES, HTTP_<n>.
-FAULT_CODES = {
-    429: TooManyRequests.code,
-    500: Internal.code,
-    502: "BAD_GATEWAY",
-    503: "UNAVAILABLE",
-    504: "DEADLINE_EXCEEDED",
-}
-
-
-class InjectedFault(FakeGalleryError):
-    """A fault rule's answer: any status, the rule's code or the preset's."""
-
-    def __init__(
-        self, status: int, description: str, code: str | None, data: dict[str, Any]
-    ) -> None:
-        super().__init__(description, data)
-        self.status = status  # type: ignore[misc]
-        preset = FAULT_CODES.get(status) or HTTP_CODES.get(status, f"HTTP_{status}")
-        self.code = code or preset  # type: ignore[misc]
-
-
 # The HTTP layer's own answers (werkzeug's), by status: what reaches a client
-# when a request cannot even be routed or read.
+# when a request cannot even be routed or read; and fault presets (gRPC names,
+# docs/journal-and-faults.md#presets).
 HTTP_CODES = {
     301: "MOVED_PERMANENTLY",
     302: "FOUND",
@@ -296,8 +274,13 @@ HTTP_CODES = {
     414: "URI_TOO_LONG",
     415: "UNSUPPORTED_MEDIA_TYPE",
     416: "RANGE_NOT_SATISFIABLE",
+    429: TooManyRequests.code,
     431: "REQUEST_HEADER_FIELDS_TOO_LARGE",
+    500: Internal.code,
     501: "NOT_IMPLEMENTED",
+    502: "BAD_GATEWAY",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
 }
 
 
@@ -311,6 +294,16 @@ class HttpRefusal(FakeGalleryError):
         super().__init__(description, data)
         self.status = status  # type: ignore[misc]
         self.code = HTTP_CODES.get(status, "HTTP_ERROR")  # type: ignore[misc]
+
+
+class InjectedFault(HttpRefusal):
+    """A fault rule's answer: any status, its preset code or the rule's own."""
+
+    def __init__(
+        self, status: int, description: str, code: str | None, data: dict[str, Any]
+    ) -> None:
+        super().__init__(status, description, data)
+        self.code = code or self.code  # type: ignore[misc]
 
 
 def from_http(error: HTTPException, method: str, path: str) -> FakeGalleryError:

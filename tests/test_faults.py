@@ -170,7 +170,8 @@ def test_the_number_of_rules_is_bounded(
         (502, "BAD_GATEWAY"),
         (503, "UNAVAILABLE"),
         (504, "DEADLINE_EXCEEDED"),
-        (418, "HTTP_418"),
+        (418, "HTTP_ERROR"),
+        (408, "REQUEST_TIMEOUT"),
     ],
 )
 def test_presets_are_wix_shaped(

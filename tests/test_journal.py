@@ -101,6 +101,15 @@ def test_a_refused_call_is_recorded_under_the_site_it_addressed(
     assert entry["operation"] == "listGalleries"
 
 
+def test_the_dashboard_s_own_polling_is_left_out(
+    client: FlaskClient, fake: FakeGallery
+) -> None:
+    marked = client.get("/_fake/requests", headers={"X-Fakegallery-Dashboard": "1"})
+    assert marked.status_code == 200
+    client.get("/_fake/events")
+    assert [r["path"] for r in records(fake)] == ["/_fake/events"]
+
+
 def test_errors_carry_their_code(api: Api, fake: FakeGallery) -> None:
     api.get("galleries/5a1e0c7d-0000-4222-8333-944455566677")
     api.post("galleries", {"gallery": {"sortOrder": "x"}})

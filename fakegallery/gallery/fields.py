@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
@@ -33,8 +34,8 @@ def rule(code: str, text: str, **data: Any) -> str:
 
 Messages = dict[str, str | list[Any] | dict[Any, Any]]
 
-#: True while `load` re-validates a body in loose mode: the value rules (bounds,
-#: sizes, GUID formats) let values through (docs/journal-and-faults.md).
+#: True while loose mode re-validates a body (`relaxing`): the value rules let
+#: values through (docs/journal-and-faults.md).
 _RELAXED: ContextVar[bool] = ContextVar("fakegallery_relaxed", default=False)
 
 
@@ -307,31 +308,20 @@ def _decode(message: str, path: str) -> E.FieldViolation:
     return E.FieldViolation(path, message, E.INVALID_ARGUMENT)
 
 
-def load(
-    schema: Schema,
-    data: Any,
-    path: str = "",
-    relaxed: list[E.FieldViolation] | None = None,
-) -> dict[str, Any]:
-    """Validate `data`; raise `InvalidArgument` naming every broken field.
-
-    Loose mode passes a `relaxed` list: a body that breaks only value rules
-    (bounds, sizes, GUID formats) is then accepted, and the rules strict mode
-    would have enforced are appended to the list. Any other broken rule is
-    still a 400, naming only the rules loose mode keeps."""
+def load(schema: Schema, data: Any, path: str = "") -> dict[str, Any]:
+    """Validate `data`; raise `InvalidArgument` naming every broken field."""
     try:
         result: dict[str, Any] = schema.load(data)
-        return result
-    except ValidationError as exc:
-        strict = violations(exc.messages, path)
-    if relaxed is None:
-        raise E.InvalidArgument(strict)
-    token = _RELAXED.set(True)
-    try:
-        result = schema.load(data)
     except ValidationError as exc:
         raise E.InvalidArgument(violations(exc.messages, path)) from None
+    return result
+
+
+@contextmanager
+def relaxing() -> Iterator[None]:
+    """Let the value rules (bounds, sizes, GUID formats) pass (gallery/loose.py)."""
+    token = _RELAXED.set(True)
+    try:
+        yield
     finally:
         _RELAXED.reset(token)
-    relaxed.extend(strict)
-    return result

@@ -11,8 +11,12 @@ ASCII-only `X-Fake-Violations` header, so a test sees what Wix would refuse.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from ..errors import FieldViolation
+from marshmallow import Schema
+
+from ..errors import FieldViolation, InvalidArgument
+from .fields import load, relaxing
 
 HEADER = "X-Fake-Violations"
 #: The header stops listing past this many characters ("… N more").
@@ -34,3 +38,22 @@ def header_value(relaxed: Sequence[FieldViolation]) -> str:
         parts.append(part)
         size += len(part) + 2
     return "; ".join(parts)
+
+
+def load_relaxed(
+    schema: Schema, data: Any, relaxed: list[FieldViolation] | None
+) -> dict[str, Any]:
+    """Validate `data`. Loose mode passes a `relaxed` list: a body that breaks
+    only value rules is then accepted, and the rules strict mode would have
+    enforced are appended to the list. Any other broken rule is still a 400,
+    naming only the rules loose mode keeps."""
+    try:
+        return load(schema, data)
+    except InvalidArgument as strict:
+        if relaxed is None:
+            raise
+        violations = strict.violations
+    with relaxing():
+        result = load(schema, data)  # a 400 here names only the kept rules
+    relaxed.extend(violations)
+    return result

@@ -14,6 +14,7 @@ from marshmallow import Schema
 
 from ..errors import FORMAT, MAX, MIN, REQUIRED_FIELD, FieldViolation, InvalidArgument
 from ..gallery import schemas
+from ..gallery.loose import load_relaxed
 
 #: Loose mode's record of the rules it relaxed in one request; None is strict.
 Relaxed = list[FieldViolation] | None
@@ -115,7 +116,7 @@ def body(schema: Schema, relaxed: Relaxed = None) -> dict[str, Any]:
         raise InvalidArgument.one(
             "body", "must be a JSON object", FORMAT, type="object"
         )
-    return schemas.load(schema, data, relaxed=relaxed)
+    return load_relaxed(schema, data, relaxed)
 
 
 def control_site(default_site_id: str | None) -> str:
