@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from . import webhook_settings as wh
+
 READ = "PRO_GALLERY.READ"
 MANAGE = "PRO_GALLERY.MANAGE"
 PERMISSIONS = frozenset({READ, MANAGE})
@@ -22,10 +24,12 @@ AUTH_MODES = ("open", "strict", "off")
 #: docs/behaviour.md §8.1: the two spellings of the events' entity FQDN (the
 #: SDK's and Wix's sample payload first). state/events.py holds the same pair.
 ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", "wix.pro_gallery.gallery_v2")
-
-#: docs/webhooks.md: when a webhook is sent. "sync": before the API call that
-#: caused it answers; "async": by a background sender; "paused": on flush only.
-WEBHOOK_DELIVERY_MODES = ("sync", "async", "paused")
+#: MODE: "strict" enforces every input rule; "loose" relaxes the value rules and
+#: reports them (docs/journal-and-faults.md#strict-and-loose).
+MODES = ("strict", "loose")
+RATE_LIMIT_KEYS = ("site", "key")
+#: RATE_LIMIT units: seconds per unit.
+RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 
 # The site that requests without a `wix-site-id` header address (Wix answers 403
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
@@ -89,28 +93,37 @@ class Settings:
     #: docs/behaviour.md §8.1: the `entityFqdn` of recorded (and delivered)
     #: domain events; the other accepted value is "wix.pro_gallery.gallery_v2".
     event_entity_fqdn: str = ENTITY_FQDNS[0]
-    #: Callback URLs that receive every event of every site (docs/webhooks.md).
+    #: Record every request in the journal (docs/journal-and-faults.md).
+    journal: bool = True
+    #: The journal keeps at most this many entries and this many bytes; the
+    #: oldest are dropped first and counted.
+    journal_max_entries: int = 10_000
+    journal_max_bytes: int = 64 * 1024 * 1024
+    #: Each request and response body is kept up to this many bytes (then cut,
+    #: with a truncated flag).
+    journal_body_bytes: int = 256 * 1024
+    #: "strict" (Wix's rules) or "loose" (value rules relaxed and reported).
+    mode: str = "strict"
+    #: Token bucket per site (or key): (calls, per seconds); None is off.
+    rate_limit: tuple[int, float] | None = None
+    #: What a rate-limit bucket belongs to: "site" or "key".
+    rate_limit_by: str = "site"
+    #: Webhooks (docs/webhooks.md, each explained in docs/configuration.md);
+    #: `fakegallery serve` defaults WEBHOOK_DELIVERY to "async".
     webhooks: tuple[str, ...] = ()
-    #: One of WEBHOOK_DELIVERY_MODES; `fakegallery serve` defaults to "async".
     webhook_delivery: str = "sync"
-    #: A receiver that has not answered after this long has failed the attempt
-    #: (Wix's docs give 1250 ms).
     webhook_timeout_ms: int = 1250
-    #: Attempts per delivery before it is dead-lettered.
     webhook_max_attempts: int = 5
-    #: Wait before the first retry, on the fake's clock; each further retry
-    #: waits twice as long (at most an hour).
     webhook_retry_ms: int = 1000
-    #: PEM file of the RSA private key that signs webhooks: loaded if it
-    #: exists, else a new key is written there. None: a new key per app.
     webhook_private_key_file: str | None = None
-    #: The app id webhooks are addressed to; None derives one from SEED.
     webhook_app_id: str | None = None
-    #: siteId → instanceId; other sites get one derived from SEED.
     webhook_instance_ids: Mapping[str, str] = field(default_factory=dict)
-    #: Bounds of the delivery log: entries and bytes (oldest finished first).
     webhook_log_max_entries: int = 10_000
     webhook_log_max_bytes: int = 16 * 1024 * 1024
+
+    @property
+    def loose(self) -> bool:
+        return self.mode == "loose"
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -216,14 +229,6 @@ def _entity_fqdn(key: str, value: Any) -> str:
     return str(value)
 
 
-def _fixtures(key: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise SettingsError(f"{key} must be a fixture name or path, or a list of them")
-
-
 def _choice(choices: tuple[str, ...]) -> Any:
     def parse(key: str, value: Any) -> str:
         if value not in choices:
@@ -235,39 +240,29 @@ def _choice(choices: tuple[str, ...]) -> Any:
     return parse
 
 
-def _guid(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not _GUID.fullmatch(value.strip()):
+_RATE = re.compile(r"\s*([0-9]+)\s*/\s*([0-9]*)\s*([smh])\s*")
+
+
+def _rate_limit(key: str, value: Any) -> tuple[int, float] | None:
+    """``"20/s"``, ``"100/m"``, ``"5/10s"`` (calls per period) or null."""
+    if value is None:
+        return None
+    match = _RATE.fullmatch(value) if isinstance(value, str) else None
+    if match is None or min(int(match.group(1)), int(match.group(2) or 1)) < 1:
         raise SettingsError(
-            f"{key} must be a GUID such as {DEFAULT_SITE_ID}, not {value!r}"
+            f'{key} must be calls per period such as "20/s", "100/m" or '
+            f'"5/10s" (a positive count; units s, m, h), or null; not {value!r}'
         )
-    return value.strip().lower()
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * RATE_UNITS[unit]
 
 
-def _optional_guid(key: str, value: Any) -> str | None:
-    return None if value is None else _guid(key, value)
-
-
-def _urls(key: str, value: Any) -> tuple[str, ...]:
-    from urllib.parse import urlsplit
-
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list | tuple):
-        raise SettingsError(f"{key} must be a URL or a list of URLs, not {value!r}")
-    for url in values:
-        parts = urlsplit(url) if isinstance(url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SettingsError(
-                f"{key}: {url!r} is not an http:// or https:// URL with a host"
-            )
-    return tuple(values)
-
-
-def _instance_ids(key: str, raw: Any) -> dict[str, str]:
-    if not isinstance(raw, Mapping):
-        raise SettingsError(f"{key} must map a siteId to an instanceId (a GUID)")
-    return {
-        str(site): _guid(f"{key}[{site!r}]", instance) for site, instance in raw.items()
-    }
+def _fixtures(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise SettingsError(f"{key} must be a fixture name or path, or a list of them")
 
 
 def _api_keys(key: str, raw: Any) -> dict[str, ApiKey]:
@@ -313,15 +308,22 @@ _PARSERS: dict[str, Any] = {
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
     "event_entity_fqdn": _entity_fqdn,
-    "webhooks": _urls,
-    "webhook_delivery": _choice(WEBHOOK_DELIVERY_MODES),
+    "webhooks": lambda k, v: wh.urls(k, v, SettingsError),
+    "webhook_delivery": _choice(wh.DELIVERY_MODES),
     "webhook_timeout_ms": lambda k, v: _int(k, v, 1),
     "webhook_max_attempts": lambda k, v: _int(k, v, 1),
     "webhook_retry_ms": lambda k, v: _int(k, v, 0),
     "webhook_private_key_file": _optional_str,
-    "webhook_app_id": _optional_guid,
-    "webhook_instance_ids": _instance_ids,
+    "webhook_app_id": lambda k, v: wh.optional_guid(k, v, SettingsError),
+    "webhook_instance_ids": lambda k, v: wh.instance_ids(k, v, SettingsError),
     "webhook_log_max_entries": lambda k, v: _int(k, v, 1),
     "webhook_log_max_bytes": lambda k, v: _int(k, v, 1024),
+    "journal": parse_bool,
+    "journal_max_entries": lambda k, v: _int(k, v, 1),
+    "journal_max_bytes": lambda k, v: _int(k, v, 64 * 1024),
+    "journal_body_bytes": lambda k, v: _int(k, v, 0),
+    "mode": _choice(MODES),
+    "rate_limit": _rate_limit,
+    "rate_limit_by": _choice(RATE_LIMIT_KEYS),
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}

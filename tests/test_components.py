@@ -68,6 +68,9 @@ def test_every_component_follows_the_protocol(fake: FakeGallery) -> None:
         "webhooks",
         "deliveries",
         "webhookDelivery",
+        "journal",
+        "faults",
+        "rateLimit",
     ]
     for component in fake.components:
         for method in ("reset", "drop_site", "dump", "restore"):

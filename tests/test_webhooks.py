@@ -271,15 +271,14 @@ def test_subscribe_errors(client, check_violation, body, field, rule):
 
 
 def test_unknown_ids_are_404(client, check_error):
-    check_error(client.delete("/_fake/webhooks/webhook-9"), 404, "WEBHOOK_NOT_FOUND")
-    check_error(
-        client.get("/_fake/webhooks/deliveries/delivery-9"), 404, "DELIVERY_NOT_FOUND"
-    )
-    check_error(
+    gone = check_error(client.delete("/_fake/webhooks/webhook-9"), 404, "NOT_FOUND")
+    assert gone["data"] == {"webhookId": "webhook-9"}
+    for response in (
+        client.get("/_fake/webhooks/deliveries/delivery-9"),
         client.post("/_fake/webhooks/deliveries/delivery-9/redeliver"),
-        404,
-        "DELIVERY_NOT_FOUND",
-    )
+    ):
+        error = check_error(response, 404, "NOT_FOUND")
+        assert error["data"] == {"deliveryId": "delivery-9"}
 
 
 def test_configured_webhooks_get_everything_and_survive_reset(config, receiver):

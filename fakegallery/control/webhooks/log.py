@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, ClassVar
 
-from ...errors import DeliveryNotFound
+from ...errors import NotFound
 from .entries import EVICTION_ORDER, PENDING, STATES, Attempt, Delivery
 
 Json = dict[str, Any]
@@ -187,7 +187,12 @@ class DeliveryLog:
         with self._cond:
             entry = self._all.get(delivery_id)
         if entry is None:
-            raise DeliveryNotFound(delivery_id)
+            # NOT_FOUND naming the field: errors.py is at its size limit
+            raise NotFound(
+                f"no delivery '{delivery_id}' in the delivery log (it may have "
+                "been dropped to keep the log bounded)",
+                {"deliveryId": delivery_id},
+            )
         return entry
 
     def select(

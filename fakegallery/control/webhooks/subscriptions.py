@@ -20,7 +20,7 @@ from ...errors import (
     REQUIRED_FIELD,
     UNKNOWN_FIELD,
     InvalidArgument,
-    WebhookNotFound,
+    NotFound,
 )
 from ...state.events import EVENT_TYPES, Event
 
@@ -194,7 +194,10 @@ class Subscriptions:
         with self._lock:
             sub = self._subs.pop(webhook_id, None)
         if sub is None:
-            raise WebhookNotFound(webhook_id)
+            raise NotFound(
+                f"no webhook '{webhook_id}'; GET /_fake/webhooks lists them",
+                {"webhookId": webhook_id},
+            )
         return sub
 
     # --- reading --------------------------------------------------------------------
