@@ -1,16 +1,17 @@
 """create_app: settings → FakeGallery → the areas (the API under every prefix,
 the control plane, the live site, OpenAPI) → the HTTP policy → request ids →
-fixtures. docs/architecture.md follows one request through it."""
+the data dir → fixtures. docs/architecture.md follows one request through it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, Response, g
 
 from .config import Settings
 from .control import routes as control
+from .control import transfer
 from .fake import FakeGallery, current_fake, init_app
 from .gallery import routes as api
 from .live import routes as live
@@ -19,8 +20,14 @@ from .seeding import fixtures
 from .web import policy, wirelog
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build a fake: defaults, then FAKEGALLERY_* environment, then `config`."""
+def create_app(
+    config: Mapping[str, Any] | None = None,
+    populate: Callable[[FakeGallery], None] | None = None,
+) -> Flask:
+    """Build a fake: defaults, then FAKEGALLERY_* environment, then `config`.
+    `populate(fake)` adds start-up data after the fixtures (the CLI's demo
+    data or import). With DATA_DIR, both fill a new data dir only; a fake with
+    a data dir holds it until `get_fake(app).close()` (or the process ends)."""
     app = policy.FakeFlask("fakegallery")
     flask_keys = set(app.config)
     app.config.from_prefixed_env("FAKEGALLERY")
@@ -33,17 +40,41 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["apiprefix"] = api.PrefixConverter
     app.register_blueprint(api.bp)  # under every prefix in api.PREFIXES
     app.register_blueprint(control.bp)
+    app.register_blueprint(transfer.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(openapi.bp)
     policy.install(app, fake.errors.record)
     app.before_request(_assign_request_id)
     app.after_request(_send_request_id)
-    if settings.fixtures:
-        fixtures.load(fake, settings.fixtures)
+    try:
+        if settings.data_dir:
+            from .persistence import attach
+
+            fake.durable = attach(fake)
+        _start_data(fake, populate)
+    except BaseException:
+        fake.close()
+        raise
     if settings.wire_log:
         wirelog.install(app, settings.wire_log)
     app.wsgi_app = policy.Guard(app.wsgi_app, fake.errors.record)  # type: ignore[method-assign]
     return app
+
+
+def _start_data(
+    fake: FakeGallery, populate: Callable[[FakeGallery], None] | None
+) -> None:
+    """Fixtures, then `populate`, in one write: with a data dir they fill a new
+    one only, and are stored together with the mark that it was filled."""
+    durable = fake.durable
+    with fake.lock:
+        if durable is None or durable.fresh:
+            if fake.settings.fixtures:
+                fixtures.load(fake, fake.settings.fixtures)
+            if populate is not None:
+                populate(fake)
+        if durable is not None and durable.fresh:
+            durable.initialized()
 
 
 def get_fake(app: Flask) -> FakeGallery:

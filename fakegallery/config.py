@@ -79,6 +79,11 @@ class Settings:
     #: The largest request body accepted (413 PAYLOAD_TOO_LARGE above it). Media
     #: uploads take up to 25 MB, so the default leaves room for them.
     max_request_bytes: int = 32 * 1024 * 1024
+    #: Durable mode (docs/persistence.md): keep the state in this directory,
+    #: every write stored before it is answered. None: memory only.
+    data_dir: str | None = None
+    #: Also sync each stored write to the disk (survives power loss, slower).
+    data_dir_fsync: bool = False
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -226,5 +231,7 @@ _PARSERS: dict[str, Any] = {
     "strict_media": parse_bool,
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
+    "data_dir": _optional_str,
+    "data_dir_fsync": parse_bool,
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}

@@ -6,6 +6,7 @@ drop, dump and restore are each written once, over all components."""
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app
 
@@ -13,12 +14,17 @@ from .config import Settings
 from .gallery.api import GalleryApi
 from .live.actions import LiveSite
 from .state.clock import Clock, Ids, parse_time
+from .state.commit import CommitLock
 from .state.component import Components, Json
 from .state.events import EventLog
 from .state.failures import ServerErrors
 from .state.live import LiveModel
 from .state.media import MediaLibrary
+from .state.sites import SiteParts
 from .state.store import MemoryStore
+
+if TYPE_CHECKING:
+    from .persistence import Durable
 
 EXTENSION = "fakegallery"
 
@@ -29,15 +35,22 @@ class FakeGallery:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        #: With a data dir, the lock also commits each write to disk as it ends.
+        self.commit_lock = CommitLock() if settings.data_dir else None
         #: One re-entrant lock for the store, the live model and the media
-        #: library: a write and the views see them at one instant.
-        self.lock = threading.RLock()
+        #: library: a write and the views see them at one instant. (A
+        #: CommitLock serves every use of it: `with` blocks.)
+        self.lock = cast(threading.RLock, self.commit_lock or threading.RLock())
+        #: The data dir, in durable mode (set by create_app).
+        self.durable: Durable | None = None
         frozen = parse_time(settings.frozen_time) if settings.frozen_time else None
         self.clock = Clock(frozen)
         self.ids = Ids(settings.seed)
         self.store = MemoryStore(self.lock, settings.item_sort_desc)
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
+        #: One site across store, live model and media (copy, clear, put).
+        self.sites = SiteParts(self.store, self.live, self.media)
         self.events = EventLog()
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors = ServerErrors()
@@ -94,6 +107,12 @@ class FakeGallery:
     def take_errors(self) -> list[BaseException]:
         """Return and forget the recorded server-side exceptions."""
         return self.errors.take()
+
+    def close(self) -> None:
+        """Release the data dir, if any (its last changes are stored first).
+        A memory-only fake needs no closing."""
+        if self.durable is not None:
+            self.durable.close()
 
 
 def init_app(app: Flask, settings: Settings) -> FakeGallery:

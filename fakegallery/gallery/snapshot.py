@@ -15,15 +15,16 @@ from .rules import Body, GalleryRules
 # Seeding: no events; ids, dates and sortOrders are kept.
 
 
-# Seeding: no events; ids, dates and sortOrders are kept.
-
-
 class Snapshots(GalleryRules):
     """Import a gallery as given (fixtures) and export a site (state)."""
 
-    def import_gallery(self, site_id: str, spec: Mapping[str, Any]) -> Gallery:
+    def import_gallery(
+        self, site_id: str, spec: Mapping[str, Any], exact: bool = False
+    ) -> Gallery:
         """Store a gallery from a validated fixture entry, keeping its ids, dates
-        and sortOrders, defaulting what is missing. Emits no events."""
+        and sortOrders, defaulting what is missing. Emits no events. `exact`
+        (imports): an item's explicit `"sortOrder": null` stays unset, as after
+        a PATCH that cleared it, instead of getting the default."""
         store = self.store
         with self.lock:
             now = format_time(self.clock.now())
@@ -38,7 +39,7 @@ class Snapshots(GalleryRules):
             store.put_gallery(site_id, gallery)
             for entry in spec.get("items", ()):
                 value = entry.get("sortOrder")
-                if value is None:
+                if value is None and not (exact and "sortOrder" in entry):
                     value = self.free_sort_order(explicit)
                 created = entry.get("createdDate") or now
                 store.put_item(

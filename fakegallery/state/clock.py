@@ -18,6 +18,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
+from .component import NO_CHANGES, ChangeSink
+
 Json = dict[str, Any]
 
 # RFC 3339 §5.6 date-time: a date, `T` (or `t`/space), a time with optional
@@ -70,6 +72,7 @@ class Clock:
         self._start = frozen_at
         self._frozen = frozen_at
         self._last_sort_order = 0.0
+        self.changes: ChangeSink = NO_CHANGES
 
     # --- component ----------------------------------------------------------------
 
@@ -77,6 +80,7 @@ class Clock:
         with self._lock:
             self._frozen = self._start
             self._last_sort_order = 0.0
+        self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         """Time is app-wide: nothing belongs to one site."""
@@ -91,6 +95,7 @@ class Clock:
         with self._lock:
             self._frozen = parse_time(frozen) if frozen else None
             self._last_sort_order = float(data.get("lastSortOrder", 0.0))
+        self.changes.changed(self.name)
 
     # --- time ---------------------------------------------------------------------
 
@@ -109,6 +114,7 @@ class Clock:
         instant = at or self.now()
         with self._lock:
             self._frozen = instant
+        self.changes.changed(self.name)
 
     def advance(self, seconds: float) -> None:
         """Move a frozen clock forward (freezing it at now first if it runs).
@@ -122,10 +128,12 @@ class Clock:
             ) from None
         with self._lock:
             self._frozen = moved
+        self.changes.changed(self.name)
 
     def unfreeze(self) -> None:
         with self._lock:
             self._frozen = None
+        self.changes.changed(self.name)
 
     def next_sort_order(self) -> float:
         """Epoch seconds with 3 decimals, strictly above every earlier value
@@ -135,7 +143,8 @@ class Clock:
             if stamp <= self._last_sort_order:
                 stamp = round(self._last_sort_order + 0.001, 3)
             self._last_sort_order = stamp
-            return stamp
+        self.changes.changed(self.name)
+        return stamp
 
 
 def _state_json(generator: random.Random) -> list[Any]:
@@ -156,6 +165,9 @@ class Ids:
     def __init__(self, seed: int | None) -> None:
         self.seed = seed if seed is not None else int.from_bytes(os.urandom(8))
         self._lock = threading.Lock()
+        #: Told when the entity stream moves (the request stream, drawn by
+        #: every read, is saved along with it and on a clean stop).
+        self.changes: ChangeSink = NO_CHANGES
         self.reset()
 
     # --- component ----------------------------------------------------------------
@@ -166,6 +178,7 @@ class Ids:
             # A separate stream, so that reads (which get request ids) never
             # shift the ids of the entities that later writes create.
             self._requests = random.Random(self.seed ^ 0x5EED)
+        self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         """Ids are app-wide: a dropped site's ids are never drawn again."""
@@ -183,12 +196,15 @@ class Ids:
             self.seed = int(data["seed"])
             _set_state(self._entities, data["entities"])
             _set_state(self._requests, data["requests"])
+        self.changes.changed(self.name)
 
     # --- drawing ------------------------------------------------------------------
 
     def guid(self) -> str:
         with self._lock:
-            return str(uuid.UUID(int=self._entities.getrandbits(128), version=4))
+            bits = self._entities.getrandbits(128)
+        self.changes.changed(self.name)
+        return str(uuid.UUID(int=bits, version=4))
 
     def request_id(self) -> str:
         with self._lock:
@@ -197,7 +213,9 @@ class Ids:
     def hex(self, digits: int) -> str:
         """`digits` lower-case hex digits from the entity stream (media ids)."""
         with self._lock:
-            return f"{self._entities.getrandbits(digits * 4):0{digits}x}"
+            bits = self._entities.getrandbits(digits * 4)
+        self.changes.changed(self.name)
+        return f"{bits:0{digits}x}"
 
     def derive(self, name: str) -> int:
         """A seed for another consumer (e.g. Faker), stable for the same seed."""
