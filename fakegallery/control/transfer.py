@@ -78,5 +78,5 @@ def put_state() -> Response:
     checked = checks.check_site(fake, data, "", problems)
     problems.raise_any()
     assert checked is not None
-    importing.replace_site(fake, site_id, checked, exact=False, keep_absent=True)
+    importing.replace_site(fake, site_id, checked, exact=True, keep_absent=True)
     return ok(fake.gallery.site_state(site_id))

@@ -83,8 +83,14 @@ class Durable:
         """Store every pending change in one transaction (lock held)."""
         if not self._pending and not self._meta:
             return
-        if self._closed:
+        if self._closed:  # this write cannot be stored, and no later one
+            self._pending.clear()
+            self._meta.clear()
             raise StorageFailed(f"the data dir {self.root} is closed")
+        if self._pending and "ids" in self._adapters:
+            # Every write stores where both id streams stand: event ids come
+            # from the request stream, and must not repeat after a crash.
+            self._mark("ids", None, None)
         writes = [
             w for name, marks in self._pending.items() for w in self._plan(name, marks)
         ]

@@ -105,7 +105,9 @@ def check_document(fake: FakeGallery, raw: Any, mode: str) -> Checked:
     for index, entry in enumerate(sites):
         path = f"sites[{index}]"
         site_id = entry.get("siteId") if isinstance(entry, dict) else None
-        if not isinstance(site_id, str) or not site_id.strip():
+        if not isinstance(entry, dict):
+            pass  # check_site says so
+        elif not isinstance(site_id, str) or not site_id.strip():
             problems.add(
                 at(path, "siteId"), "is required: a non-empty string", REQUIRED_FIELD
             )
@@ -169,7 +171,8 @@ def _duplicates(fake: FakeGallery, data: Json, path: str, problems: Problems) ->
     def once(seen: dict[Any, str], value: Any, where: str, what: str) -> None:
         first = seen.setdefault(value, where)
         if first != where:
-            problems.add(where, f"{value} is also the {what} of {first}", DUPLICATE)
+            text = f"{value} is also the {what} of {first}"
+            problems.add(f"{where}.{what}", text, DUPLICATE, conflictsWith=first)
 
     gallery_orders: dict[float, str] = {}
     for g_index, gallery in enumerate(data["galleries"]):
