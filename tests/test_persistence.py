@@ -314,6 +314,9 @@ def test_directory_with_other_files_is_refused(open_app: Open, tmp_path: Path) -
     (tmp_path / "file").write_text("x")
     with pytest.raises(DataDirError, match="is not a directory"):
         open_app(tmp_path / "file")
+    (tmp_path / "odd" / "fakegallery.db").mkdir(parents=True)
+    with pytest.raises(DataDirError, match=r"fakegallery\.db is a directory"):
+        open_app(tmp_path / "odd")
 
 
 def test_rows_of_unknown_components_are_kept(open_app: Open, tmp_path: Path) -> None:

@@ -115,6 +115,12 @@ def test_export_document_shape(client: FlaskClient, api: Api, make: Builders) ->
     assert base64.b64decode(entry["data"]) == png()
 
 
+def test_export__media_flag_must_be_a_boolean(
+    client: FlaskClient, check_violation: Any
+) -> None:
+    check_violation(client.get("/_fake/export?media=maybe"), "media", "FORMAT")
+
+
 def test_export__chosen_sites(client: FlaskClient) -> None:
     doc = orjson.loads(export(client, f"siteId={BASIC}&siteId={OTHER}"))
     assert [s["siteId"] for s in doc["sites"]] == [BASIC, OTHER]
