@@ -25,6 +25,7 @@ from PIL import Image
 from fakegallery import create_app, get_fake
 from fakegallery.cli import main
 from fakegallery.testing.server import FakeGalleryServer
+from fakegallery.transfer import commands, document
 
 FIRST_LINE = re.compile(r"^fakegallery serving on (http://127\.0\.0\.1:\d+)$")
 TIMEOUT = 60.0
@@ -60,16 +61,12 @@ def ours(err: str) -> list[str]:
 
 
 def refused(*args: str) -> list[str]:
-    """Run `serve` expecting exit code 2; its stderr lines."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "fakegallery", "serve", "--port", "0", *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert proc.returncode == 2, proc.stderr
-    assert proc.stdout == ""
-    return proc.stderr.splitlines()
+    """Run `serve` expecting it to stop before serving, with exit code 2 (in
+    this process: it fails before it would block); its stderr lines."""
+    result = CliRunner().invoke(main, ["serve", "--port", "0", *args])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    return result.stderr.splitlines()
 
 
 @pytest.fixture
@@ -125,7 +122,9 @@ def test_kill_9__every_answered_write_is_back(
     http.post(f"{url}/_fake/clock", json={"freeze": "2031-01-01T00:00:00Z"})
     before = http.get(f"{url}/_fake/export?media=true").content
     first.kill()  # SIGKILL: no clean shutdown
-    first.communicate(timeout=TIMEOUT)
+
+    _, err = first.communicate(timeout=TIMEOUT)
+    assert ours(err) == [f"fakegallery: new data dir {data}"]
 
     procs.append(second := serve("--data-dir", data, "--seed", "4"))
     url = ready(second)
@@ -133,24 +132,20 @@ def test_kill_9__every_answered_write_is_back(
     got = http.get(f"{url}{API}/galleries/{made['id']}/items/{item}", headers=H)
     assert got.json()["item"]["title"] == "patched"
     assert http.get(f"{url}/_fake/media/{media['id']}").content == png()
+    # a second server on the data dir, while this one holds it
+    assert refused("--data-dir", data) == [
+        f"fakegallery: error: {data} is in use by another fakegallery server "
+        f"(pid {second.pid}): stop it, or give this one another --data-dir"
+    ]
     second.terminate()
     _, err = second.communicate(timeout=TIMEOUT)
     assert second.returncode == 0, err
-    assert "start-up data (fixtures, --demo, --import) not loaded" in err
-
-
-def test_second_server_on_a_data_dir__one_line_exit_2(
-    tmp_path: Path, http: requests.Session, procs: list[subprocess.Popen[str]]
-) -> None:
-    data = tmp_path / "data"
-    procs.append(first := serve("--data-dir", str(data), "--no-fixtures"))
-    url = ready(first)
-    [line] = refused("--data-dir", str(data), "--no-fixtures")
-    assert line == (
-        f"fakegallery: error: {data} is in use by another fakegallery server "
-        f"(pid {first.pid}): stop it, or give this one another --data-dir"
-    )
-    assert http.get(f"{url}/_fake/health").status_code == 200  # untouched
+    # the shipped fixtures' 3 sites and 28 galleries, this test's gallery, the
+    # unpublished site
+    assert ours(err) == [
+        f"fakegallery: data dir {data}: 5 sites, 29 galleries; start-up "
+        "data (fixtures, --demo, --import) not loaded: it fills a new data dir only"
+    ]
 
 
 def written(tmp_path: Path) -> Path:
@@ -187,33 +182,6 @@ def test_damaged_data_dir__one_line_exit_2_untouched(tmp_path: Path) -> None:
     [line] = refused("--data-dir", str(data))
     assert line.startswith(f"fakegallery: error: {db} is damaged or not a database")
     assert db.read_bytes() == before
-
-
-def test_start_up_data_fills_a_new_data_dir_only(
-    tmp_path: Path, http: requests.Session, procs: list[subprocess.Popen[str]]
-) -> None:
-    data = str(tmp_path / "data")
-    procs.append(first := serve("--data-dir", data, "--fixtures", "basic"))
-    url = ready(first)
-    listed = http.get(f"{url}{API}/galleries", headers={"Authorization": "k"}).json()
-    http.delete(
-        f"{url}{API}/galleries/{listed['galleries'][0]['id']}",
-        headers={"Authorization": "k"},
-    )
-    first.terminate()
-    _, err = first.communicate(timeout=TIMEOUT)
-    assert ours(err) == [f"fakegallery: new data dir {data}"]
-
-    procs.append(second := serve("--data-dir", data, "--fixtures", "basic"))
-    url = ready(second)
-    again = http.get(f"{url}{API}/galleries", headers={"Authorization": "k"}).json()
-    assert again["totalGalleries"] == 1  # the deleted gallery stays deleted
-    second.terminate()
-    _, err = second.communicate(timeout=TIMEOUT)
-    assert ours(err) == [
-        f"fakegallery: data dir {data}: 1 sites, 1 galleries; start-up data "
-        "(fixtures, --demo, --import) not loaded: it fills a new data dir only"
-    ]
 
 
 # --- export / import commands -----------------------------------------------------
@@ -271,6 +239,7 @@ def test_import_command__refused_document_one_line(
     assert down.output.startswith("fakegallery: error: cannot reach http://127.0.0.1:9")
 
 
+@pytest.mark.slow
 def test_serve_import__starts_from_an_export(
     tmp_path: Path,
     server: FakeGalleryServer,
@@ -283,6 +252,11 @@ def test_serve_import__starts_from_an_export(
     procs.append(proc := serve("--import", str(doc), "--data-dir", str(tmp_path / "d")))
     url = ready(proc)
     assert http.get(f"{url}/_fake/export").content == http_doc
+
+
+def test_serve_import__refusals(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.json"
+    doc.write_bytes(b"{}")
     [line] = refused("--import", str(doc), "--fixtures", "basic")
     assert line == (
         "fakegallery: error: --import starts from an export: leave out --fixtures "
@@ -292,3 +266,22 @@ def test_serve_import__starts_from_an_export(
     broken.write_bytes(orjson.dumps({"format": "nope", "version": 1, "sites": []}))
     [line] = refused("--import", str(broken))
     assert line == f'fakegallery: error: {broken}: format: must be "fakegallery-export"'
+
+
+def test_import_at_start__fills_a_new_data_dir(
+    tmp_path: Path, server: FakeGalleryServer
+) -> None:
+    doc = tmp_path / "doc.json"
+    doc.write_bytes(document.export(server.fake, media=True))
+    settings = {"DATA_DIR": str(tmp_path / "d")}
+    app = create_app(settings, populate=commands.import_at_start(doc))
+    assert document.export(get_fake(app), media=True) == doc.read_bytes()
+    get_fake(app).close()
+    again = create_app(settings, populate=commands.import_at_start(doc))
+    fake = get_fake(again)
+    try:
+        assert fake.durable is not None
+        assert fake.durable.fresh is False
+        assert document.export(fake, media=True) == doc.read_bytes()
+    finally:
+        fake.close()
