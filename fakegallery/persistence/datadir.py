@@ -160,9 +160,11 @@ def _open_database(root: Path) -> tuple[sqlite3.Connection, bool]:
     if db.is_dir():
         raise DataDirError(f"{db} is a directory, not a fakegallery database")
     if not db.exists():
-        others = sorted(
-            p.name for p in root.iterdir() if not _OWN_FILES.fullmatch(p.name)
-        )
+        try:
+            names = [p.name for p in root.iterdir()]
+        except OSError as exc:
+            raise DataDirError(f"cannot read {root}: {exc.strerror or exc}") from None
+        others = sorted(n for n in names if not _OWN_FILES.fullmatch(n))
         if others:
             shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
             raise DataDirError(
