@@ -11,7 +11,7 @@ are those the component reports to its `changes` sink.
 - live: one row per site (key ""): the published flag and the widgets.
 - media: one row per media file (key = its id; payload = the file, if any)
   and one for the site's media id prefix (key "").
-- ids: the two random streams, packed (payload), with the seed.
+- ids: the two random streams at a base point (packed), and the words drawn since.
 - any other component with a `changes` sink (the clock; webhook subscriptions
   later): one app-wide row holding its `dump()`.
 """
@@ -32,7 +32,8 @@ from ..state.media import MediaLibrary
 from ..state.store import MemoryStore
 from .datadir import Row
 
-_MT_WORDS = struct.Struct("<625I")  # Mersenne Twister state: 624 words + index
+#: Two Mersenne Twister states without their positions: 2 × 624 words.
+_WORDS = struct.Struct("<1248I")
 
 
 class RowAdapter(Protocol):
@@ -72,34 +73,75 @@ class WholeRows:
 
 
 class IdsRows(WholeRows):
-    """The id generator: its two streams packed to 2.5 KB each."""
+    """The id generator in two rows. "base": the seed and both streams' full
+    states at some point (5 KB); "position": how many words each stream has
+    drawn since (two numbers). The request stream moves with every request,
+    so both are offered with every write (`every_write`), but only the small
+    one changes: the base is taken anew after a reset or restore, or once
+    REBASE_WORDS were drawn, and the sink's upsert skips it when unchanged.
+    Loading sets the base and draws the counted words again."""
 
     component: Ids
+    every_write = True
+    #: Words drawn before a new base is stored (about 2 ms to draw again).
+    REBASE_WORDS = 20_000
+
+    def __init__(self, component: Ids) -> None:
+        super().__init__(component)
+        self._base: tuple[int, int, int, Row] | None = None
 
     def rows(self, site: str | None) -> Iterator[Row]:
         if site is not None:
             return
-        state = self.component.dump()
+        generation, entity, request = self.component.position()
+        base = self._base
+        if (
+            base is None
+            or base[0] != generation
+            or entity + request - base[1] - base[2] > self.REBASE_WORDS
+        ):
+            base = self._base = self._take_base()
+        yield base[3]
+        moved = orjson.dumps([entity - base[1], request - base[2]])
+        yield ("", "position", moved, None)
+
+    def _take_base(self) -> tuple[int, int, int, Row]:
+        ids = self.component
+        while True:  # the state and the counts of one instant
+            before = ids.position()
+            state = ids.dump()
+            if ids.position() == before:
+                break
         streams = [state["entities"], state["requests"]]
-        meta = {"seed": state["seed"], "streams": [[s[0], s[2]] for s in streams]}
-        packed = b"".join(_MT_WORDS.pack(*s[1]) for s in streams)
-        yield ("", "", orjson.dumps(meta), packed)
+        meta = {
+            "seed": state["seed"],
+            "streams": [[s[0], s[1][624], s[2]] for s in streams],
+        }
+        packed = _WORDS.pack(*streams[0][1][:624], *streams[1][1][:624])
+        return (*before, ("", "base", orjson.dumps(meta), packed))
+
+    def row(self, site: str, key: str) -> Row | None:
+        return next((r for r in self.rows(None) if r[1] == key), None)
 
     def load(self, rows: list[Row]) -> None:
-        _site, _key, meta_json, packed = rows[-1]
-        meta = orjson.loads(meta_json)
-        size = _MT_WORDS.size
-        if packed is None or len(packed) != 2 * size:
+        by_key = {key: (meta, payload) for _site, key, meta, payload in rows}
+        if "base" not in by_key or "position" not in by_key:
+            raise BadRow("ids: the stored generator state is incomplete")
+        meta_json, packed = by_key["base"]
+        if packed is None or len(packed) != _WORDS.size:
             raise BadRow("ids: the stored generator state has the wrong size")
-        words = [_MT_WORDS.unpack(packed[i * size : (i + 1) * size]) for i in (0, 1)]
-        (ev, eg), (rv, rg) = meta["streams"]
+        words = _WORDS.unpack(packed)
+        meta = orjson.loads(meta_json)
+        (ev, ep, eg), (rv, rp, rg) = meta["streams"]
         self.component.restore(
             {
                 "seed": meta["seed"],
-                "entities": [ev, list(words[0]), eg],
-                "requests": [rv, list(words[1]), rg],
+                "entities": [ev, [*words[:624], ep], eg],
+                "requests": [rv, [*words[624:], rp], rg],
             }
         )
+        entity, request = orjson.loads(by_key["position"][0])
+        self.component.skip(int(entity), int(request))
 
 
 class StoreRows:

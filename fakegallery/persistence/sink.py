@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 Mark = tuple[str | None, str | None]  # (site, key); None, None = everything
 
 _INSERT = "INSERT INTO rows VALUES (?, ?, ?, ?, ?)"
+# An equal row is left alone: no page is written for it.
 _UPSERT = (
     _INSERT + " ON CONFLICT (component, site, key) DO UPDATE"
     " SET meta = excluded.meta, payload = excluded.payload"
+    " WHERE meta IS NOT excluded.meta OR payload IS NOT excluded.payload"
 )
 _DELETE_ALL = "DELETE FROM rows WHERE component = ?"
 _DELETE_SITE = "DELETE FROM rows WHERE component = ? AND site = ?"
@@ -52,6 +54,12 @@ class Durable:
         #: True when this start opened a new data dir (start-up data loads).
         self.fresh = database.fresh
         self._adapters = tracked
+        #: Components stored with every write, whatever changed (rows.IdsRows).
+        self._every_write = [
+            name
+            for name, rows in tracked.items()
+            if getattr(rows, "every_write", False)
+        ]
         self._lock = lock
         # Insertion-ordered: rows added in one flush keep the order of the changes.
         self._pending: dict[str, dict[Mark, None]] = {}
@@ -80,17 +88,23 @@ class Durable:
     # --- storing -------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Store every pending change in one transaction (lock held)."""
+        """Store every pending change in one transaction. Called by the
+        CommitLock as a write's outermost block ends, so the lock is held."""
         if not self._pending and not self._meta:
             return
+        with self._lock:  # a no-op re-entry normally; guards a direct call
+            self._flush()
+
+    def _flush(self) -> None:
         if self._closed:  # this write cannot be stored, and no later one
             self._pending.clear()
             self._meta.clear()
             raise StorageFailed(f"the data dir {self.root} is closed")
-        if self._pending and "ids" in self._adapters:
-            # Every write stores where both id streams stand: event ids come
-            # from the request stream, and must not repeat after a crash.
-            self._mark("ids", None, None)
+        if self._pending:
+            # e.g. where both id streams stand: event ids come from the request
+            # stream, which reads move too, and must not repeat after a crash.
+            for name in self._every_write:
+                self._mark(name, None, None)
         writes = [
             w for name, marks in self._pending.items() for w in self._plan(name, marks)
         ]
@@ -108,6 +122,8 @@ class Durable:
         rows = self._adapters[name]
         if (None, None) in marks:
             every = [(name, *row) for row in rows.rows(None)]
+            if isinstance(rows, adapters.WholeRows):  # app-wide: keys stay
+                return [(_UPSERT, every)]
             return [(_DELETE_ALL, [(name,)]), (_INSERT, every)]
         writes: list[Write] = []
         whole = {site for site, key in marks if key is None}
@@ -132,8 +148,8 @@ class Durable:
         with self._lock:
             if self._closed:
                 return
-            if "ids" in self._adapters:
-                self._mark("ids", None, None)
+            for name in self._every_write:
+                self._mark(name, None, None)
             try:
                 self.flush()
             finally:

@@ -157,6 +157,11 @@ def _set_state(generator: random.Random, data: list[Any]) -> None:
     generator.setstate((version, tuple(internal), gauss))
 
 
+def _words(bits: int) -> int:
+    """How many 32-bit words `getrandbits(bits)` takes from its generator."""
+    return max(1, -(-bits // 32))
+
+
 class Ids:
     """GUID v4 ids and request ids from seeded generators (one stream each)."""
 
@@ -165,9 +170,12 @@ class Ids:
     def __init__(self, seed: int | None) -> None:
         self.seed = seed if seed is not None else int.from_bytes(os.urandom(8))
         self._lock = threading.Lock()
-        #: Told when the entity stream moves (the request stream, drawn by
-        #: every read, is saved along with it and on a clean stop).
+        #: Told when the entity stream moves. The request stream, drawn by
+        #: every read, is stored along with every write and at a clean stop
+        #: (persistence/sink.py).
         self.changes: ChangeSink = NO_CHANGES
+        #: Counts reset and restore: the streams were set anew.
+        self.generation = 0
         self.reset()
 
     # --- component ----------------------------------------------------------------
@@ -178,6 +186,7 @@ class Ids:
             # A separate stream, so that reads (which get request ids) never
             # shift the ids of the entities that later writes create.
             self._requests = random.Random(self.seed ^ 0x5EED)
+            self._set_anew()
         self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
@@ -196,26 +205,55 @@ class Ids:
             self.seed = int(data["seed"])
             _set_state(self._entities, data["entities"])
             _set_state(self._requests, data["requests"])
+            self._set_anew()
         self.changes.changed(self.name)
+
+    def _set_anew(self) -> None:
+        self.generation += 1
+        # 32-bit words drawn from each stream since it was set: with the state
+        # it was set to, where it stands (durable mode stores just these).
+        self._drawn = [0, 0]
 
     # --- drawing ------------------------------------------------------------------
 
     def guid(self) -> str:
         with self._lock:
             bits = self._entities.getrandbits(128)
+            self._drawn[0] += 4
         self.changes.changed(self.name)
         return str(uuid.UUID(int=bits, version=4))
 
     def request_id(self) -> str:
         with self._lock:
-            return str(uuid.UUID(int=self._requests.getrandbits(128), version=4))
+            bits = self._requests.getrandbits(128)
+            self._drawn[1] += 4
+        return str(uuid.UUID(int=bits, version=4))
 
     def hex(self, digits: int) -> str:
         """`digits` lower-case hex digits from the entity stream (media ids)."""
         with self._lock:
             bits = self._entities.getrandbits(digits * 4)
+            self._drawn[0] += _words(digits * 4)
         self.changes.changed(self.name)
         return f"{bits:0{digits}x}"
+
+    def position(self) -> tuple[int, int, int]:
+        """(generation, words drawn from the entity stream, from the request
+        stream) since the streams were last set: cheap, unlike `dump`."""
+        with self._lock:
+            return (self.generation, self._drawn[0], self._drawn[1])
+
+    def skip(self, entity_words: int, request_words: int) -> None:
+        """Move the streams on by that many words, as the same draws would."""
+        with self._lock:
+            for stream, count in (
+                (self._entities, entity_words),
+                (self._requests, request_words),
+            ):
+                for _ in range(count):
+                    stream.getrandbits(32)
+            self._drawn[0] += entity_words
+            self._drawn[1] += request_words
 
     def derive(self, name: str) -> int:
         """A seed for another consumer (e.g. Faker), stable for the same seed."""
