@@ -3,8 +3,10 @@
 Per request: POST one item, PATCH one item and GET one item on an in-process
 server (requests over a socket, as bench_targets.py), memory vs `DATA_DIR` vs
 `DATA_DIR` + `DATA_DIR_FSYNC`, in interleaved rounds; each figure is the
-median over rounds of (variant's round median ÷ memory's round median).
-Then start-up with 10,000 stored items, and export/import of them.
+median over rounds of (variant's round median ÷ memory's round median). Then
+the fake's own CPU time per request, socket-free (steady on a busy machine,
+where wall-clock latency is not). Then start-up with 10,000 stored items, and
+export/import of them.
 
     .venv/bin/python benchmarks/bench_persistence.py [rounds] [requests-per-round]
 """
@@ -99,6 +101,45 @@ def per_request(rounds: int, count: int, root: Path) -> None:
         server.stop()
 
 
+def cpu_per_request(rounds: int, count: int, root: Path) -> None:
+    """The fake's own CPU time per request (socket-free, in this thread):
+    what durable mode adds, whatever else the machine is doing."""
+    clients = {}
+    for name, config in (("memory", {}), ("data dir", {"DATA_DIR": str(root / "cpu")})):
+        app = create_app({"SEED": 1, **config})
+        client = app.test_client()
+        base = "/pro-gallery/v2/galleries"
+        gid = client.post(base, json={}, headers=HEADERS).json["gallery"]["id"]  # type: ignore[index]
+        made = client.post(f"{base}/{gid}/items", json={"item": ITEM}, headers=HEADERS)
+        item = f"{base}/{gid}/items/{made.json['item']['id']}"  # type: ignore[index]
+        clients[name] = (app, client, f"{base}/{gid}/items", item)
+    samples: dict[tuple[str, str], list[float]] = {}
+    for index in range(rounds):
+        for name in list(clients) if index % 2 == 0 else list(reversed(clients)):
+            _app, client, items, item = clients[name]
+            calls = {
+                "POST": (client.post, items, {"json": {"item": ITEM}}),
+                "PATCH": (client.patch, item, {"json": {"item": {"title": "y"}}}),
+                "GET": (client.get, item, {}),
+            }
+            for op, (method, url, body) in calls.items():
+                start = time.thread_time()
+                for _ in range(count):
+                    method(url, headers=HEADERS, **body)
+                samples.setdefault((op, name), []).append(
+                    (time.thread_time() - start) / count
+                )
+    for op in ("POST", "PATCH", "GET"):
+        memory = statistics.median(samples[(op, "memory")])
+        durable = statistics.median(samples[(op, "data dir")])
+        print(
+            f"CPU per {op:5} memory {memory * 1e6:5.0f} µs · data dir "
+            f"{durable * 1e6:5.0f} µs ({durable / memory:.2f}×)"
+        )
+    for app, *_rest in clients.values():
+        get_fake(app).close()
+
+
 def best(call: Callable[[], object], runs: int) -> float:
     samples = []
     for _ in range(runs):
@@ -181,6 +222,7 @@ def main(rounds: int = 7, count: int = 100) -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as root:
         per_request(rounds, count, Path(root))
+        cpu_per_request(rounds, count, Path(root))
         ten_thousand(Path(root))
 
 

@@ -459,9 +459,12 @@ def test_failed_disk_write_answers_500_and_catches_up(
         ).status_code
         == 200
     )
+    ids = fake.ids.dump()
     fake.close()
-    names = [g.name for g in get_fake(open_app()).store.list_galleries(SITE)]
+    again = get_fake(open_app())
+    names = [g.name for g in again.store.list_galleries(SITE)]
     assert names == ["a", "b"]  # the 500 write was stored with the next one
+    assert again.ids.dump() == ids
 
 
 def test_writes_after_close_are_refused(open_app: Open) -> None:

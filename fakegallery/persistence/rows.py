@@ -76,10 +76,10 @@ class IdsRows(WholeRows):
     """The id generator in two rows. "base": the seed and both streams' full
     states at some point (5 KB); "position": how many words each stream has
     drawn since (two numbers). The request stream moves with every request,
-    so both are offered with every write (`every_write`), but only the small
-    one changes: the base is taken anew after a reset or restore, or once
-    REBASE_WORDS were drawn, and the sink's upsert skips it when unchanged.
-    Loading sets the base and draws the counted words again."""
+    so the component is stored with every write (`every_write`), but only the
+    small row changes: the base is taken (and stored) anew after a reset or a
+    restore, once REBASE_WORDS were drawn, and after a start. Loading sets the
+    base and draws the counted words again."""
 
     component: Ids
     every_write = True
@@ -101,7 +101,7 @@ class IdsRows(WholeRows):
             or entity + request - base[1] - base[2] > self.REBASE_WORDS
         ):
             base = self._base = self._take_base()
-        yield base[3]
+            yield base[3]  # (stored once: later writes leave it alone)
         moved = orjson.dumps([entity - base[1], request - base[2]])
         yield ("", "position", moved, None)
 
@@ -120,7 +120,13 @@ class IdsRows(WholeRows):
         packed = _WORDS.pack(*streams[0][1][:624], *streams[1][1][:624])
         return (*before, ("", "base", orjson.dumps(meta), packed))
 
+    def forget(self) -> None:
+        """The write that stored the base failed: store one with the next."""
+        self._base = None
+
     def row(self, site: str, key: str) -> Row | None:
+        if key == "base":
+            self._base = None  # taken anew, so yielded
         return next((r for r in self.rows(None) if r[1] == key), None)
 
     def load(self, rows: list[Row]) -> None:

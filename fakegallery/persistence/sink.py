@@ -112,6 +112,9 @@ class Durable:
         try:
             self.database.write(writes)
         except sqlite3.Error as exc:
+            for rows in self._adapters.values():
+                if hasattr(rows, "forget"):  # nothing it wrote was stored
+                    rows.forget()
             raise StorageFailed(
                 f"cannot write to the data dir {self.root}: {exc}"
             ) from exc
