@@ -4,6 +4,7 @@ server's state to and from a file (transfer/commands.py)."""
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import sys
 from collections.abc import Callable
@@ -174,6 +175,8 @@ def serve(
     try:
         # Inside the try: a signal right after this line is a clean stop too.
         click.echo(f"fakegallery serving on http://{shown}:{bound}")
+        click.echo(f"dashboard: http://{shown}:{bound}/_fake/ui/")
+        _warn_if_exposed(host)
         sys.stdout.flush()
         server.run()
     except KeyboardInterrupt:
@@ -181,6 +184,22 @@ def serve(
     finally:
         server.close()
         fake.close()  # stores the last changes and releases the data dir
+
+
+def _warn_if_exposed(host: str) -> None:
+    """The control plane and the dashboard have no authentication: say so
+    when they can be reached from beyond this machine."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name other than localhost
+        loopback = False
+    if not loopback:
+        click.echo(
+            f"fakegallery: warning: listening on {host}, beyond loopback: anyone "
+            "who can reach this address can read and change the fake's data "
+            "through /_fake/ and the dashboard (they have no authentication)",
+            err=True,
+        )
 
 
 def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
@@ -285,6 +304,15 @@ def demo_command(
         out.write_bytes(payload)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")
+
+
+def _add_parity() -> None:
+    from .parity.cli import parity
+
+    main.add_command(parity)
+
+
+_add_parity()
 
 
 main.add_command(commands.export_command)

@@ -51,7 +51,7 @@ class FakeGallery:
         self.media = MediaLibrary(self.lock)
         #: One site across store, live model and media (copy, clear, put).
         self.sites = SiteParts(self.store, self.live, self.media)
-        self.events = EventLog()
+        self.events = EventLog(entity_fqdn=settings.event_entity_fqdn)
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors = ServerErrors()
         self.components = Components(

@@ -11,8 +11,7 @@ import orjson
 from ..state.clock import format_time
 from ..state.store import Gallery
 from .rules import Body, GalleryRules
-
-# Seeding: no events; ids, dates and sortOrders are kept.
+from .wire import editor_filenames
 
 
 class Snapshots(GalleryRules):
@@ -22,10 +21,15 @@ class Snapshots(GalleryRules):
         self, site_id: str, spec: Mapping[str, Any], exact: bool = False
     ) -> Gallery:
         """Store a gallery from a validated fixture entry, keeping its ids, dates
-        and sortOrders, defaulting what is missing. Emits no events. `exact`
-        (imports): an item's explicit `"sortOrder": null` stays unset, as after
-        a PATCH that cleared it, instead of getting the default."""
+        and sortOrders, defaulting what is missing. Emits no events. An Editor
+        gallery (`origin: "editor"`) gets the Editor's image filenames
+        (docs/behaviour.md §8.7). `exact` (imports): an item's explicit
+        `"sortOrder": null` stays unset, as after a PATCH that cleared it,
+        instead of getting the default."""
         store = self.store
+        entries: list[Mapping[str, Any]] = list(spec.get("items", ()))
+        if spec.get("origin") == "editor":
+            entries = list(editor_filenames(entries))
         with self.lock:
             now = format_time(self.clock.now())
             gallery = Gallery(
@@ -35,9 +39,9 @@ class Snapshots(GalleryRules):
                 spec.get("createdDate") or now,
                 store.next_seq(),
             )
-            explicit = [i.get("sortOrder") for i in spec.get("items", ())]
+            explicit = [i.get("sortOrder") for i in entries]
             store.put_gallery(site_id, gallery)
-            for entry in spec.get("items", ()):
+            for entry in entries:
                 value = entry.get("sortOrder")
                 if value is None and not (exact and "sortOrder" in entry):
                     value = self.free_sort_order(explicit)
