@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..gallery.wire import ordered
 from ..state.live import Widget
 from ..state.media import Media
 from ..state.sites import SiteCopy
@@ -112,8 +111,12 @@ def _item(item: Item) -> orjson.Fragment:
     if item.sort_order is not None:
         return orjson.Fragment(item.body)
     # A cleared sortOrder is written as null, so that importing keeps it unset
-    # (a missing one would get the default, as in fixtures).
-    return orjson.Fragment(orjson.dumps(ordered({**item.wire(), "sortOrder": None})))
+    # (a missing one would get the default, as in fixtures). The other keys
+    # keep their stored order.
+    wire = item.wire()
+    return orjson.Fragment(
+        orjson.dumps({"id": wire.pop("id"), "sortOrder": None, **wire})
+    )
 
 
 def _media(media: Media, with_data: bool) -> Json:
