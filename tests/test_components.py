@@ -53,7 +53,18 @@ def fake() -> FakeGallery:
 
 def test_every_component_follows_the_protocol(fake: FakeGallery) -> None:
     names = [c.name for c in fake.components]
-    assert names == ["clock", "ids", "store", "live", "media", "events", "errors"]
+    assert names == [
+        "clock",
+        "ids",
+        "store",
+        "live",
+        "media",
+        "events",
+        "errors",
+        "journal",
+        "faults",
+        "rateLimit",
+    ]
     for component in fake.components:
         for method in ("reset", "drop_site", "dump", "restore"):
             assert callable(getattr(component, method)), (component.name, method)
