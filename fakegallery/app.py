@@ -1,19 +1,19 @@
 """create_app: settings → FakeGallery → the areas (the API under every prefix,
 the control plane, the live site, OpenAPI, the dashboard) → the HTTP policy →
-request ids → fixtures → the WSGI layers (capture, guard, connection faults).
-docs/architecture.md follows one request through it."""
+request ids → the data dir → fixtures → the WSGI layers (capture, guard,
+connection faults). docs/architecture.md follows one request through it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from flask import Flask, Response, g
 
 from . import dashboard
 from .config import Settings
-from .control import index, pictures
+from .control import index, pictures, transfer
 from .control import journal as journal_routes
 from .control import routes as control
 from .control.webhooks import routes as webhooks
@@ -29,8 +29,14 @@ from .web.nearest import RouteHints
 from .web.wirelog import WireLog
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build a fake: defaults, then FAKEGALLERY_* environment, then `config`."""
+def create_app(
+    config: Mapping[str, Any] | None = None,
+    populate: Callable[[FakeGallery], None] | None = None,
+) -> Flask:
+    """Build a fake: defaults, then FAKEGALLERY_* environment, then `config`.
+    `populate(fake)` adds start-up data after the fixtures (the CLI's demo
+    data or import). With DATA_DIR, both fill a new data dir only; a fake with
+    a data dir holds it until `get_fake(app).close()` (or the process ends)."""
     app = policy.FakeFlask("fakegallery")
     flask_keys = set(app.config)
     app.config.from_prefixed_env("FAKEGALLERY")
@@ -43,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["apiprefix"] = api.PrefixConverter
     app.register_blueprint(api.bp)  # under every prefix in api.PREFIXES
     app.register_blueprint(control.bp)
+    app.register_blueprint(transfer.bp)
     app.register_blueprint(journal_routes.bp)
     webhooks.install(app)  # /_fake/webhooks, and sync delivery after requests
     app.register_blueprint(live.bp)
@@ -53,10 +60,33 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     policy.install(app, fake.errors.record, RouteHints(known_routes(app)))
     app.before_request(_assign_request_id)
     app.after_request(_send_request_id)
-    if settings.fixtures:
-        fixtures.load(fake, settings.fixtures)
+    try:
+        if settings.data_dir:
+            from .persistence import attach
+
+            fake.durable = attach(fake)
+        _start_data(fake, populate)
+    except BaseException:
+        fake.close()
+        raise
     _install_layers(app, fake, settings)
     return app
+
+
+def _start_data(
+    fake: FakeGallery, populate: Callable[[FakeGallery], None] | None
+) -> None:
+    """Fixtures, then `populate`, in one write: with a data dir they fill a new
+    one only, and are stored together with the mark that it was filled."""
+    durable = fake.durable
+    with fake.lock:
+        if durable is None or durable.fresh:
+            if fake.settings.fixtures:
+                fixtures.load(fake, fake.settings.fixtures)
+            if populate is not None:
+                populate(fake)
+        if durable is not None and durable.fresh:
+            durable.initialized()
 
 
 def _install_layers(app: Flask, fake: FakeGallery, settings: Settings) -> None:

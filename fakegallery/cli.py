@@ -1,5 +1,6 @@
 """The `fakegallery` command line: `serve` runs the dev server on waitress,
-`demo` writes a generated fixture file."""
+`demo` writes a generated fixture file, `export`/`import` move a running
+server's state to and from a file (transfer/commands.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,20 @@ import ipaddress
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .app import create_app, get_fake
+from .errors import StorageFailed
 from .seeding.fixtures import FixtureError, builtin_dir
+from .transfer import commands
+
+if TYPE_CHECKING:
+    from .fake import FakeGallery
 
 
 def fail(message: str) -> NoReturn:
@@ -114,6 +121,24 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     help="Any setting, e.g. --config AUTH='\"strict\"' or "
     "--config ITEM_SORT_DESC=true; repeatable.",
 )
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Keep the state in DIR: every write is stored before it is answered "
+    "and a restart continues where the server stopped. Start-up data "
+    "(fixtures, --demo, --import) fills a new data dir only.",
+)
+@click.option(
+    "--import",
+    "import_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Start from an export document (fakegallery export, GET "
+    "/_fake/export) instead of the shipped fixtures.",
+)
 def serve(
     host: str,
     port: int,
@@ -127,6 +152,8 @@ def serve(
     webhook_urls: tuple[str, ...],
     webhook_delivery: str | None,
     settings: tuple[str, ...],
+    data_dir: Path | None,
+    import_file: Path | None,
 ) -> None:
     """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM."""
     from waitress.server import create_server
@@ -145,17 +172,27 @@ def serve(
         "FAKEGALLERY_WEBHOOK_DELIVERY"
     ):
         config["WEBHOOK_DELIVERY"] = "async"
-    if fixture_refs or not (no_fixtures or demo_galleries is not None):
+    if data_dir is not None:
+        config["DATA_DIR"] = str(data_dir)
+    if import_file is not None and (fixture_refs or demo_galleries is not None):
+        fail("--import starts from an export: leave out --fixtures and --demo")
+    start = None if import_file is None else commands.import_at_start(import_file)
+    if fixture_refs or not (no_fixtures or demo_galleries is not None or start):
         config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
+    if demo_galleries is not None:
+        start = _demo(demo_galleries, demo_items)
     try:
-        app = create_app(config)
-        if demo_galleries is not None:
-            _load_demo(app, demo_galleries, demo_items)
-    except (FixtureError, ValueError) as exc:
+        app = create_app(config, populate=start)
+    except (FixtureError, ValueError, StorageFailed) as exc:
         fail(str(exc))
+    fake = get_fake(app)
+    if fake.durable is not None:
+        wanted = "FIXTURES" in config or start is not None
+        commands.report_data_dir(fake, wanted)
     try:
         server: Any = create_server(app, host=host, port=port, threads=threads)
     except OSError as exc:
+        fake.close()
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
@@ -175,7 +212,7 @@ def serve(
         pass
     finally:
         server.close()
-        get_fake(app).close()
+        fake.close()  # stores the last changes and releases the data dir
 
 
 def _warn_if_exposed(host: str) -> None:
@@ -209,14 +246,17 @@ def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
     return parsed
 
 
-def _load_demo(app: Any, galleries: int, items: int) -> None:
+def _demo(galleries: int, items: int) -> Callable[[FakeGallery], None]:
     """Generated data into the default site, through the fixture loader (so
     it passes the same schemas as API input). Seeded by the app's seed."""
-    from .seeding import demo, fixtures
 
-    fake = get_fake(app)
-    data = demo.generate(galleries, items, seed=fake.ids.seed)
-    fixtures.load_data(fake, fixtures.validate(data, "--demo"), "--demo")
+    def load(fake: FakeGallery) -> None:
+        from .seeding import demo, fixtures
+
+        data = demo.generate(galleries, items, seed=fake.ids.seed)
+        fixtures.load_data(fake, fixtures.validate(data, "--demo"), "--demo")
+
+    return load
 
 
 @main.command("demo")
@@ -302,3 +342,7 @@ def _add_parity() -> None:
 
 
 _add_parity()
+
+
+main.add_command(commands.export_command)
+main.add_command(commands.import_command)

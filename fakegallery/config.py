@@ -93,6 +93,11 @@ class Settings:
     #: docs/behaviour.md §8.1: the `entityFqdn` of recorded (and delivered)
     #: domain events; the other accepted value is "wix.pro_gallery.gallery_v2".
     event_entity_fqdn: str = ENTITY_FQDNS[0]
+    #: Durable mode (docs/persistence.md): keep the state in this directory,
+    #: every write stored before it is answered. None: memory only.
+    data_dir: str | None = None
+    #: Also sync each stored write to the disk (survives power loss, slower).
+    data_dir_fsync: bool = False
     #: Record every request in the journal (docs/journal-and-faults.md).
     journal: bool = True
     #: The journal keeps at most this many entries and this many bytes; the
@@ -318,6 +323,8 @@ _PARSERS: dict[str, Any] = {
     "webhook_instance_ids": lambda k, v: wh.instance_ids(k, v, SettingsError),
     "webhook_log_max_entries": lambda k, v: _int(k, v, 1),
     "webhook_log_max_bytes": lambda k, v: _int(k, v, 1024),
+    "data_dir": _optional_str,
+    "data_dir_fsync": parse_bool,
     "journal": parse_bool,
     "journal_max_entries": lambda k, v: _int(k, v, 1),
     "journal_max_bytes": lambda k, v: _int(k, v, 64 * 1024),

@@ -20,6 +20,7 @@ Hierarchy (docs/behaviour.md §7)::
     ├── TooManyRequests                 429     TOO_MANY_REQUESTS    (RATE_LIMIT)
     ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
     │   └── InjectedFault               any     a fault rule's answer
+    ├── StorageFailed                   500     STORAGE_FAILED       (durable mode)
     └── Internal                        500     INTERNAL
 
 Every code the fake answers with lives here, and only here. The real Wix codes
@@ -64,6 +65,8 @@ RULES = (
     ONE_OF,
     INVALID_ARGUMENT,
     NOT_IN_MEDIA_MANAGER,
+    DUPLICATE,
+    UNKNOWN_FIELD,
 )
 
 
@@ -238,6 +241,15 @@ class PayloadTooLarge(FakeGalleryError):
 
     status = 413
     code = "REQUEST_ENTITY_TOO_LARGE"
+
+
+class StorageFailed(FakeGalleryError):
+    """500: durable mode could not store a write in the data dir (disk full,
+    data dir removed, ...). The write is in memory and is stored with the next
+    write that succeeds (docs/persistence.md)."""
+
+    status = 500
+    code = "STORAGE_FAILED"
 
 
 class Internal(FakeGalleryError):

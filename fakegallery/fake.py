@@ -6,6 +6,7 @@ drop, dump and restore are each written once, over all components."""
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app
 
@@ -14,6 +15,7 @@ from .control.webhooks import Webhooks
 from .gallery.api import GalleryApi
 from .live.actions import LiveSite
 from .state.clock import Clock, Ids, parse_time
+from .state.commit import CommitLock
 from .state.component import Components, Json
 from .state.events import EventLog
 from .state.failures import ServerErrors
@@ -22,7 +24,11 @@ from .state.journal import Journal
 from .state.live import LiveModel
 from .state.media import MediaLibrary
 from .state.ratelimit import RateLimiter
+from .state.sites import SiteParts
 from .state.store import MemoryStore
+
+if TYPE_CHECKING:
+    from .persistence import Durable
 
 EXTENSION = "fakegallery"
 
@@ -33,15 +39,22 @@ class FakeGallery:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        #: With a data dir, the lock also commits each write to disk as it ends.
+        self.commit_lock = CommitLock() if settings.data_dir else None
         #: One re-entrant lock for the store, the live model and the media
-        #: library: a write and the views see them at one instant.
-        self.lock = threading.RLock()
+        #: library: a write and the views see them at one instant. (A
+        #: CommitLock serves every use of it: `with` blocks.)
+        self.lock = cast(threading.RLock, self.commit_lock or threading.RLock())
+        #: The data dir, in durable mode (set by create_app).
+        self.durable: Durable | None = None
         frozen = parse_time(settings.frozen_time) if settings.frozen_time else None
         self.clock = Clock(frozen)
         self.ids = Ids(settings.seed)
         self.store = MemoryStore(self.lock, settings.item_sort_desc)
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
+        #: One site across store, live model and media (copy, clear, put).
+        self.sites = SiteParts(self.store, self.live, self.media)
         self.events = EventLog(entity_fqdn=settings.event_entity_fqdn)
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors = ServerErrors()
@@ -117,14 +130,17 @@ class FakeGallery:
         with self.lock:
             self.components.restore(data)
 
-    def close(self) -> None:
-        """Stop background work (the async webhook sender). The fake keeps its
-        state and stays usable; a later async delivery starts a new sender."""
-        self.webhooks.close()
-
     def take_errors(self) -> list[BaseException]:
         """Return and forget the recorded server-side exceptions."""
         return self.errors.take()
+
+    def close(self) -> None:
+        """Stop background work (the async webhook sender) and release the data
+        dir, if any (its last changes are stored first). The in-memory state
+        stays usable; a later async delivery starts a new sender."""
+        self.webhooks.close()
+        if self.durable is not None:
+            self.durable.close()
 
 
 def init_app(app: Flask, settings: Settings) -> FakeGallery:

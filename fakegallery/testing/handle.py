@@ -15,6 +15,7 @@ from ..live.actions import DEFAULT_PAGE
 from ..seeding import fixtures
 from ..state.clock import parse_time
 from ..state.journal import Query
+from ..state.sites import SiteCopy
 from . import verify
 from .faults import FaultHandle, build_rule
 from .server import FakeGalleryServer
@@ -77,6 +78,17 @@ class GallerySite(WebhookTools):
     def state(self) -> dict[str, Any]:
         """This site's galleries with all their items, in wire shape."""
         return self.fake.gallery.site_state(self.site_id)
+
+    def snapshot(self) -> SiteCopy:
+        """This site's data, live site and media as a value (cheap: it shares
+        the fake's immutable items). Keep it, e.g. in a session fixture after
+        loading a large fixture once, and `restore` it in later tests."""
+        return self.fake.sites.copy(self.site_id)
+
+    def restore(self, snapshot: SiteCopy) -> None:
+        """Make this site exactly what `snapshot` was, whichever site it was
+        taken from (its events and the clock are left alone)."""
+        self.fake.sites.restore(self.site_id, snapshot)
 
     def events(self) -> list[dict[str, Any]]:
         """Domain events recorded for this site, oldest first."""

@@ -22,6 +22,7 @@ from ...errors import (
     InvalidArgument,
     NotFound,
 )
+from ...state.component import NO_CHANGES, ChangeSink
 from ...state.events import EVENT_TYPES, Event
 
 Json = dict[str, Any]
@@ -135,6 +136,9 @@ class Subscriptions:
         self._configured = tuple(configured)
         self._subs: dict[str, Subscription] = {}
         self._counter = 0
+        #: Durable mode stores the list after each change (persistence/); the
+        #: call comes after `_lock` is released, never while holding it.
+        self.changes: ChangeSink = NO_CHANGES
         self.reset()
 
     # --- component ----------------------------------------------------------------
@@ -145,11 +149,13 @@ class Subscriptions:
             self._counter = 0
             for url in self._configured:
                 self._add(url, None, None)
+        self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         with self._lock:
             for sub in [s for s in self._subs.values() if s.site_id == site_id]:
                 del self._subs[sub.id]
+        self.changes.changed(self.name)
 
     def dump(self) -> Json:
         with self._lock:
@@ -163,6 +169,7 @@ class Subscriptions:
         with self._lock:
             self._subs = {s.id: s for s in subs}
             self._counter = int(data.get("counter", len(subs)))
+        self.changes.changed(self.name)
 
     # --- changes --------------------------------------------------------------------
 
@@ -188,11 +195,15 @@ class Subscriptions:
                     MAX_SIZE,
                     max=MAX_SUBSCRIPTIONS,
                 )
-            return self._add(url, events, site_id)
+            sub = self._add(url, events, site_id)
+        self.changes.changed(self.name)
+        return sub
 
     def remove(self, webhook_id: str) -> Subscription:
         with self._lock:
             sub = self._subs.pop(webhook_id, None)
+        if sub is not None:
+            self.changes.changed(self.name)
         if sub is None:
             raise NotFound(
                 f"no webhook '{webhook_id}'; GET /_fake/webhooks lists them",
