@@ -4,7 +4,6 @@ server's state to and from a file (transfer/commands.py)."""
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import signal
 import sys
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .app import create_app, get_fake
+from .cli_options import parse_settings, warn_if_exposed
 from .errors import StorageFailed
 from .seeding.fixtures import FixtureError, builtin_dir
 from .transfer import commands
@@ -158,7 +158,7 @@ def serve(
     """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM."""
     from waitress.server import create_server
 
-    config: dict[str, Any] = dict(_parse_settings(settings))
+    config: dict[str, Any] = dict(parse_settings(settings, fail))
     if seed is not None:
         config["SEED"] = seed
     if webhook_urls:
@@ -205,7 +205,7 @@ def serve(
         # Inside the try: a signal right after this line is a clean stop too.
         click.echo(f"fakegallery serving on http://{shown}:{bound}")
         click.echo(f"dashboard: http://{shown}:{bound}/_fake/ui/")
-        _warn_if_exposed(host)
+        warn_if_exposed(host)
         sys.stdout.flush()
         server.run()
     except KeyboardInterrupt:
@@ -213,37 +213,6 @@ def serve(
     finally:
         server.close()
         fake.close()  # stores the last changes and releases the data dir
-
-
-def _warn_if_exposed(host: str) -> None:
-    """The control plane and the dashboard have no authentication: say so
-    when they can be reached from beyond this machine."""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name other than localhost
-        loopback = False
-    if not loopback:
-        click.echo(
-            f"fakegallery: warning: listening on {host}, beyond loopback: anyone "
-            "who can reach this address can read and change the fake's data "
-            "through /_fake/ and the dashboard (they have no authentication)",
-            err=True,
-        )
-
-
-def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
-    import orjson
-
-    parsed: list[tuple[str, Any]] = []
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            fail(f"--config wants KEY=JSON, got {pair!r}")
-        try:
-            parsed.append((key.upper(), orjson.loads(value)))
-        except orjson.JSONDecodeError:
-            parsed.append((key.upper(), value))  # a bare string
-    return parsed
 
 
 def _demo(galleries: int, items: int) -> Callable[[FakeGallery], None]:

@@ -218,22 +218,6 @@ def _time(key: str, value: Any) -> str | None:
     return text
 
 
-def _auth(key: str, value: Any) -> str:
-    if value not in AUTH_MODES:
-        raise SettingsError(
-            f"{key} must be one of {', '.join(AUTH_MODES)}, not {value!r}"
-        )
-    return str(value)
-
-
-def _entity_fqdn(key: str, value: Any) -> str:
-    if value not in ENTITY_FQDNS:
-        raise SettingsError(
-            f"{key} must be one of {', '.join(ENTITY_FQDNS)}, not {value!r}"
-        )
-    return str(value)
-
-
 def _choice(choices: tuple[str, ...]) -> Any:
     def parse(key: str, value: Any) -> str:
         if value not in choices:
@@ -298,7 +282,7 @@ def _api_keys(key: str, raw: Any) -> dict[str, ApiKey]:
 
 _PARSERS: dict[str, Any] = {
     "default_site_id": _site_id,
-    "auth": _auth,
+    "auth": _choice(AUTH_MODES),
     "api_keys": _api_keys,
     "item_sort_desc": parse_bool,
     "reject_duplicate_sort_order": parse_bool,
@@ -312,7 +296,7 @@ _PARSERS: dict[str, Any] = {
     "strict_media": parse_bool,
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
-    "event_entity_fqdn": _entity_fqdn,
+    "event_entity_fqdn": _choice(ENTITY_FQDNS),
     "webhooks": lambda k, v: wh.urls(k, v, SettingsError),
     "webhook_delivery": _choice(wh.DELIVERY_MODES),
     "webhook_timeout_ms": lambda k, v: _int(k, v, 1),

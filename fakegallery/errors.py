@@ -32,10 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
-
-if TYPE_CHECKING:
-    from werkzeug.exceptions import HTTPException
+from typing import Any, ClassVar
 
 # Rules named in fieldViolations[].violatedRule (docs/behaviour.md §7.1; the
 # names are our choice).
@@ -316,27 +313,3 @@ class InjectedFault(HttpRefusal):
     ) -> None:
         super().__init__(status, description, data)
         self.code = code or self.code  # type: ignore[misc]
-
-
-def from_http(error: HTTPException, method: str, path: str) -> FakeGalleryError:
-    """The fake's error for an exception werkzeug raised while routing or
-    reading a request."""
-    status = error.code or 500
-    if status == 404:
-        return NotFound(f"no endpoint at {method} {path}")
-    if status == 405:
-        allowed = sorted(getattr(error, "valid_methods", None) or ())
-        return MethodNotAllowed(
-            f"{method} is not allowed on {path}; use {', '.join(allowed)}",
-            {"allowed": allowed},
-        )
-    if status == 413:
-        return PayloadTooLarge(
-            f"the request body is larger than the limit ({error.description})"
-        )
-    location = getattr(error, "new_url", None)
-    if location:
-        return HttpRefusal(
-            status, f"{path} moved to {location}", {"location": location}
-        )
-    return HttpRefusal(status, error.description or str(error))

@@ -93,7 +93,7 @@ def png() -> bytes:
     return buffer.getvalue()
 
 
-def test_kill_9__every_answered_write_is_back(
+def test_kill_9_every_answered_write_is_back(
     tmp_path: Path, http: requests.Session, procs: list[subprocess.Popen[str]]
 ) -> None:
     data = str(tmp_path / "data")
@@ -159,7 +159,7 @@ def files(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in directory.iterdir()}
 
 
-def test_newer_format__one_line_exit_2_untouched(tmp_path: Path) -> None:
+def test_newer_format_one_line_exit_2_untouched(tmp_path: Path) -> None:
     data = written(tmp_path)
     with sqlite3.connect(data / "fakegallery.db") as conn:
         conn.execute("PRAGMA user_version = 5")
@@ -174,7 +174,7 @@ def test_newer_format__one_line_exit_2_untouched(tmp_path: Path) -> None:
     assert after == before
 
 
-def test_damaged_data_dir__one_line_exit_2_untouched(tmp_path: Path) -> None:
+def test_damaged_data_dir_one_line_exit_2_untouched(tmp_path: Path) -> None:
     data = written(tmp_path)
     db = data / "fakegallery.db"
     db.write_bytes(db.read_bytes()[:5000])
@@ -220,7 +220,7 @@ def test_export_then_import_commands(tmp_path: Path, server: FakeGalleryServer) 
     assert orjson.loads(listed.stdout_bytes)["sites"][0]["siteId"] == "x"
 
 
-def test_import_command__refused_document_one_line(
+def test_import_command_refused_document_one_line(
     tmp_path: Path, server: FakeGalleryServer
 ) -> None:
     bad = tmp_path / "bad.json"
@@ -240,7 +240,7 @@ def test_import_command__refused_document_one_line(
 
 
 @pytest.mark.slow
-def test_serve_import__starts_from_an_export(
+def test_serve_import_starts_from_an_export(
     tmp_path: Path,
     server: FakeGalleryServer,
     http: requests.Session,
@@ -254,7 +254,7 @@ def test_serve_import__starts_from_an_export(
     assert http.get(f"{url}/_fake/export").content == http_doc
 
 
-def test_serve_import__refusals(tmp_path: Path) -> None:
+def test_serve_import_refusals(tmp_path: Path) -> None:
     doc = tmp_path / "doc.json"
     doc.write_bytes(b"{}")
     [line] = refused("--import", str(doc), "--fixtures", "basic")
@@ -268,7 +268,7 @@ def test_serve_import__refusals(tmp_path: Path) -> None:
     assert line == f'fakegallery: error: {broken}: format: must be "fakegallery-export"'
 
 
-def test_import_at_start__fills_a_new_data_dir(
+def test_import_at_start_fills_a_new_data_dir(
     tmp_path: Path, server: FakeGalleryServer
 ) -> None:
     doc = tmp_path / "doc.json"

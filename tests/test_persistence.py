@@ -111,7 +111,7 @@ def export(app: Flask) -> bytes:
     return app.test_client().get("/_fake/export?media=true").data
 
 
-def test_restart__everything_comes_back(open_app: Open) -> None:
+def test_restart_everything_comes_back(open_app: Open) -> None:
     app = open_app()
     made = populate(app)
     before, ids_before = export(app), get_fake(app).ids.dump()
@@ -142,7 +142,7 @@ def test_restart__everything_comes_back(open_app: Open) -> None:
     assert "sortOrder" not in cleared.json["item"]  # type: ignore[index]
 
 
-def test_restart__ids_continue_instead_of_repeating(
+def test_restart_ids_continue_instead_of_repeating(
     open_app: Open, tmp_path: Path
 ) -> None:
     """The next id after a restart is the one a server that never stopped
@@ -163,7 +163,7 @@ def test_restart__ids_continue_instead_of_repeating(
 
 
 @pytest.mark.parametrize("rebase", [40, 20_000], ids=["new base", "same base"])
-def test_restart__both_id_streams_continue(
+def test_restart_both_id_streams_continue(
     open_app: Open, monkeypatch: pytest.MonkeyPatch, rebase: int
 ) -> None:
     """Every write stores where the streams stand: a base state now and then,

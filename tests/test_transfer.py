@@ -115,19 +115,19 @@ def test_export_document_shape(client: FlaskClient, api: Api, make: Builders) ->
     assert base64.b64decode(entry["data"]) == png()
 
 
-def test_export__media_flag_must_be_a_boolean(
+def test_export_media_flag_must_be_a_boolean(
     client: FlaskClient, check_violation: Any
 ) -> None:
     check_violation(client.get("/_fake/export?media=maybe"), "media", "FORMAT")
 
 
-def test_export__chosen_sites(client: FlaskClient) -> None:
+def test_export_chosen_sites(client: FlaskClient) -> None:
     doc = orjson.loads(export(client, f"siteId={BASIC}&siteId={OTHER}"))
     assert [s["siteId"] for s in doc["sites"]] == [BASIC, OTHER]
     assert doc["sites"][1]["galleries"] == []  # asked for, so listed though empty
 
 
-def test_round_trip__export_reset_import_is_byte_identical(
+def test_round_trip_export_reset_import_is_byte_identical(
     client: FlaskClient, api: Api, make: Builders, fake: FakeGallery
 ) -> None:
     busy(client, api, make)
@@ -150,7 +150,7 @@ def test_round_trip__export_reset_import_is_byte_identical(
     assert api.create_gallery()["id"] == twin_api.create_gallery()["id"]
 
 
-def test_round_trip__generated_data(make: Builders) -> None:
+def test_round_trip_generated_data(make: Builders) -> None:
     """Every kind of item the demo generator makes survives the trip."""
     app = create_app({"SEED": 9, "FROZEN_TIME": "2026-01-02T03:04:05Z"})
     c = app.test_client()
@@ -164,7 +164,7 @@ def test_round_trip__generated_data(make: Builders) -> None:
     assert export(fresh.test_client()) == first
 
 
-def test_import__mode_sites_replaces_only_its_sites(
+def test_import_mode_sites_replaces_only_its_sites(
     client: FlaskClient, api: Api, make: Builders
 ) -> None:
     busy(client, api, make)
@@ -181,7 +181,7 @@ def test_import__mode_sites_replaces_only_its_sites(
     assert client.get("/_fake/clock").json == clock
 
 
-def test_import__without_clock_and_ids_keeps_defaults(client: FlaskClient) -> None:
+def test_import_without_clock_and_ids_keeps_defaults(client: FlaskClient) -> None:
     doc = {"format": "fakegallery-export", "version": 1, "sites": []}
     assert post_import(client, doc).status_code == 200
     assert orjson.loads(export(client))["sites"] == []  # everything replaced
@@ -265,7 +265,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
 @pytest.mark.parametrize(
     ("change", "field", "rule"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
-def test_import__refused_whole_with_the_field_path(
+def test_import_refused_whole_with_the_field_path(
     client: FlaskClient,
     change: Callable[[dict[str, Any]], Any],
     field: str,
@@ -282,7 +282,7 @@ def test_import__refused_whole_with_the_field_path(
     assert export(client) == original  # nothing changed
 
 
-def test_import__many_problems_are_listed_together(client: FlaskClient) -> None:
+def test_import_many_problems_are_listed_together(client: FlaskClient) -> None:
     doc = orjson.loads(export(client))
     doc["version"] = 7
     doc["sites"][0]["galleries"][0]["items"][0]["title"] = 5
@@ -293,7 +293,7 @@ def test_import__many_problems_are_listed_together(client: FlaskClient) -> None:
     assert fields == ["mode", "version", "sites[0].galleries[0].items[0].title"]
 
 
-def test_import__not_json(client: FlaskClient) -> None:
+def test_import_not_json(client: FlaskClient) -> None:
     answer = client.post("/_fake/import", data=b"{", content_type="application/json")
     assert answer.status_code == 400
     assert (
@@ -302,7 +302,7 @@ def test_import__not_json(client: FlaskClient) -> None:
     )  # type: ignore[index]
 
 
-def test_import__a_failure_while_applying_puts_everything_back(
+def test_import_a_failure_while_applying_puts_everything_back(
     client: FlaskClient, fake: FakeGallery, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     original = export(client)
@@ -327,7 +327,7 @@ def test_import__a_failure_while_applying_puts_everything_back(
 # --- PUT /_fake/state -----------------------------------------------------------------
 
 
-def test_put_state__get_then_put_changes_nothing(client: FlaskClient) -> None:
+def test_put_state_get_then_put_changes_nothing(client: FlaskClient) -> None:
     site = {"wix-site-id": BASIC}
     client.post("/_fake/media", data=png(), content_type="image/png", headers=site)
     client.post("/_fake/editor/galleries", json={}, headers=site)
@@ -346,7 +346,7 @@ def test_put_state__get_then_put_changes_nothing(client: FlaskClient) -> None:
     assert export(client) == before  # widgets, media, flag kept; nothing added
 
 
-def test_put_state__sort_order_null_stays_unset(client: FlaskClient) -> None:
+def test_put_state_sort_order_null_stays_unset(client: FlaskClient) -> None:
     state = client.get(f"/_fake/state?siteId={BASIC}").json
     assert state is not None
     items = state["galleries"][0]["items"]
@@ -359,7 +359,7 @@ def test_put_state__sort_order_null_stays_unset(client: FlaskClient) -> None:
     assert listed[-1]["sortOrder"] > 1.7e9
 
 
-def test_put_state__replaces_galleries_and_copies_sites(client: FlaskClient) -> None:
+def test_put_state_replaces_galleries_and_copies_sites(client: FlaskClient) -> None:
     state = client.get(f"/_fake/state?siteId={BASIC}").json
     assert state is not None
     state["galleries"] = state["galleries"][:1]
@@ -377,7 +377,7 @@ def test_put_state__replaces_galleries_and_copies_sites(client: FlaskClient) -> 
     assert client.get("/_fake/live").json["published"] is False  # type: ignore[index]
 
 
-def test_put_state__refused_whole(client: FlaskClient, check_violation: Any) -> None:
+def test_put_state_refused_whole(client: FlaskClient, check_violation: Any) -> None:
     before = export(client)
     state = client.get(f"/_fake/state?siteId={BASIC}").json
     assert state is not None
