@@ -438,3 +438,64 @@ def test_handle_restore_into_another_site(fakegallery: GallerySite) -> None:
         assert other.live()["pages"] == fakegallery.live()["pages"]
     finally:
         other.close()
+
+
+# --- webhook subscriptions: a part of the document -------------------------------
+
+
+def test_webhooks__round_trip_and_mode_sites_keeps_them(client: FlaskClient) -> None:
+    hook = {"url": "http://127.0.0.1:9/hook", "siteId": SITE}
+    assert client.post("/_fake/webhooks", json=hook).status_code == 200
+    first = export(client)
+    part = orjson.loads(first)["webhooks"]
+    assert [(s["id"], s["url"], s["siteId"]) for s in part["subscriptions"]] == [
+        ("webhook-1", hook["url"], SITE)
+    ]
+    client.post("/_fake/reset")
+    assert orjson.loads(export(client))["webhooks"]["subscriptions"] == []
+    assert post_import(client, first).status_code == 200
+    assert export(client) == first
+    # mode=sites leaves app-wide parts alone, webhooks included
+    other = orjson.loads(first)
+    other["webhooks"]["subscriptions"] = []
+    assert post_import(client, other, "sites").status_code == 200
+    assert orjson.loads(export(client))["webhooks"] == part
+    created = client.post("/_fake/webhooks", json={"url": "http://127.0.0.1:9/b"})
+    assert created.json["id"] == "webhook-2"  # type: ignore[index]  # the counter went on
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "rule"),
+    [
+        (lambda w: w.update(extra=1), "webhooks.extra", "UNKNOWN_FIELD"),
+        (
+            lambda w: w["subscriptions"][0].update(url="ftp://x"),
+            "webhooks.subscriptions[0].url",
+            "FORMAT",
+        ),
+        (
+            lambda w: w["subscriptions"][0].update(events=["nope"]),
+            "webhooks.subscriptions[0].events[0]",
+            "ONE_OF",
+        ),
+        (
+            lambda w: w["subscriptions"].append(dict(w["subscriptions"][0])),
+            "webhooks.subscriptions[1].id",
+            "DUPLICATE",
+        ),
+        (lambda w: w.update(counter=0), "webhooks.counter", "MIN"),
+    ],
+    ids=["unknown key", "url", "event type", "id twice", "counter"],
+)
+def test_webhooks__refused_with_the_field_path(
+    client: FlaskClient, change: Callable[[dict[str, Any]], Any], field: str, rule: str
+) -> None:
+    client.post("/_fake/webhooks", json={"url": "http://127.0.0.1:9/hook"})
+    original = export(client)
+    doc = orjson.loads(original)
+    change(doc["webhooks"])
+    answer = post_import(client, doc)
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    violations = answer.json["details"]["validationError"]["fieldViolations"]  # type: ignore[index]
+    assert [(v["field"], v["violatedRule"]) for v in violations] == [(field, rule)]
+    assert export(client) == original

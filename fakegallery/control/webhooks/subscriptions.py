@@ -171,6 +171,19 @@ class Subscriptions:
             self._counter = int(data.get("counter", len(subs)))
         self.changes.changed(self.name)
 
+    # --- the export document (transfer/document.py) --------------------------------
+
+    def export_part(self) -> Json:
+        return self.dump()
+
+    def check_part(self, value: Any, path: str) -> Json:
+        from .exchange import check_part
+
+        return check_part(value, path)
+
+    def import_part(self, checked: Json) -> None:
+        self.restore(checked)
+
     # --- changes --------------------------------------------------------------------
 
     def _add(
