@@ -81,7 +81,7 @@ def post_import(client: FlaskClient, body: Any, mode: str = "all") -> Any:
 def test_export_document_shape(client: FlaskClient, api: Api, make: Builders) -> None:
     made = busy(client, api, make)
     doc = orjson.loads(export(client, "media=false"))
-    assert list(doc) == ["format", "version", "clock", "ids", "sites"]
+    assert list(doc) == ["format", "version", "clock", "ids", "sites", "webhooks"]
     assert (doc["format"], doc["version"]) == ("fakegallery-export", 1)
     assert doc["clock"]["frozenAt"] == "2026-01-02T03:04:05Z"
     by_site = {s["siteId"]: s for s in doc["sites"]}
