@@ -12,6 +12,8 @@ from typing import Any, NoReturn
 import click
 
 from .app import create_app
+from .config import SettingsError, parse_assignments
+from .errors import FakeGalleryError
 from .seeding.fixtures import FixtureError, builtin_dir
 
 
@@ -112,16 +114,18 @@ def serve(
     """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM."""
     from waitress.server import create_server
 
-    config: dict[str, Any] = dict(_parse_settings(settings))
-    if seed is not None:
-        config["SEED"] = seed
-    if fixture_refs or not (no_fixtures or demo_galleries is not None):
-        config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
+    # Everything that can be wrong is checked before the server answers: bad
+    # settings, fixtures, a missing extra, a taken port, an unwritable port file.
     try:
+        config: dict[str, Any] = parse_assignments(settings, "--config")
+        if seed is not None:
+            config["SEED"] = seed
+        if fixture_refs or not (no_fixtures or demo_galleries is not None):
+            config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
         app = create_app(config)
         if demo_galleries is not None:
             _load_demo(app, demo_galleries, demo_items)
-    except (FixtureError, ValueError) as exc:
+    except (FixtureError, SettingsError, FakeGalleryError) as exc:
         fail(str(exc))
     try:
         server: Any = create_server(app, host=host, port=port, threads=threads)
@@ -129,11 +133,18 @@ def serve(
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
-    # Port file and SIGTERM handler first: whoever sees the first line may
-    # read the file or stop the server right away.
+    # Port file and signal handlers first: whoever sees the first line may read
+    # the file or stop the server right away.
     if port_file is not None:
-        port_file.write_text(f"{bound}\n")
+        try:
+            port_file.write_text(f"{bound}\n")
+        except OSError as exc:
+            server.close()
+            fail(f"cannot write --port-file {port_file}: {exc.strerror or exc}")
+    # Both signals explicitly: a background job of a non-interactive shell
+    # starts with SIGINT ignored, and Python then installs no handler for it.
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     try:
         # Inside the try: a signal right after this line is a clean stop too.
         click.echo(f"fakegallery serving on http://{shown}:{bound}")
@@ -143,21 +154,6 @@ def serve(
         pass
     finally:
         server.close()
-
-
-def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
-    import orjson
-
-    parsed: list[tuple[str, Any]] = []
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            fail(f"--config wants KEY=JSON, got {pair!r}")
-        try:
-            parsed.append((key.upper(), orjson.loads(value)))
-        except orjson.JSONDecodeError:
-            parsed.append((key.upper(), value))  # a bare string
-    return parsed
 
 
 def _load_demo(app: Any, galleries: int, items: int) -> None:
@@ -230,10 +226,10 @@ def demo_command(
     counts = [items] * galleries
     if large_gallery is not None and counts:
         counts[0] = large_gallery
-    data = demo.generate(galleries, counts, seed=seed, site_id=site_id)
     try:
+        data = demo.generate(galleries, counts, seed=seed, site_id=site_id)
         fixtures.validate(data, "generated data")
-    except FixtureError as exc:
+    except (FixtureError, FakeGalleryError) as exc:
         fail(str(exc))
     payload = demo.dumps(data)
     if out is None:

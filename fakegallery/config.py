@@ -24,8 +24,8 @@ AUTH_MODES = ("open", "strict", "off")
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
 DEFAULT_SITE_ID = "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b"
 
-_TRUE = ("true", "1", "yes", "on")
-_FALSE = ("false", "0", "no", "off")
+_TRUE = ("true", "1", "yes")
+_FALSE = ("false", "0", "no")
 
 
 class SettingsError(ValueError):
@@ -102,6 +102,26 @@ class Settings:
             if key in config:
                 values[f.name] = _PARSERS[f.name](key, config[key])
         return cls(**values)
+
+
+def parse_assignments(pairs: Iterable[str], source: str) -> dict[str, Any]:
+    """``KEY=JSON`` strings (the command line's and pytest's form) to a mapping:
+    the value is JSON, or a plain string when it is not valid JSON, so
+    ``AUTH=strict`` works. Keys are upper-cased; `source` names the option in
+    errors. The values are checked later, with every other setting."""
+    import orjson
+
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().upper()
+        if not sep or not key:
+            raise SettingsError(f"{source} wants KEY=JSON, got {pair!r}")
+        try:
+            parsed[key] = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            parsed[key] = value
+    return parsed
 
 
 # --- parsing each setting ---------------------------------------------------------

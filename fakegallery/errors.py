@@ -15,6 +15,7 @@ Hierarchy (docs/behaviour.md §7)::
     ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
     ├── PayloadTooLarge                 413     REQUEST_ENTITY_TOO_LARGE
     ├── SiteNotPublished                428     SITE_NOT_PUBLISHED
+    ├── MissingExtra                    501     MISSING_EXTRA        (/_fake/ only)
     ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
     └── Internal                        500     INTERNAL
 
@@ -227,6 +228,14 @@ class PayloadTooLarge(FakeGalleryError):
 
     status = 413
     code = "REQUEST_ENTITY_TOO_LARGE"
+
+
+class MissingExtra(FakeGalleryError):
+    """501: a feature whose optional dependency is not installed. The message
+    names the extra that installs it (fakegallery/extras.py)."""
+
+    status = 501
+    code = "MISSING_EXTRA"
 
 
 class Internal(FakeGalleryError):

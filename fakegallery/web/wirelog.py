@@ -30,6 +30,7 @@ import orjson
 from flask import Flask
 from werkzeug.wsgi import get_input_stream
 
+from ..config import SettingsError
 from ..fake import FakeGallery
 from ..state.clock import format_precise
 
@@ -42,9 +43,19 @@ _PLAIN_HEADERS = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-len
 
 
 def install(app: Flask, path: str) -> WireLog:
-    """Wrap `app`'s WSGI callable so that every exchange is appended to `path`."""
+    """Wrap `app`'s WSGI callable so that every exchange is appended to `path`.
+    The file is opened once here, so that a path that cannot be written stops
+    the app at start-up (SettingsError naming WIRE_LOG) instead of failing
+    every request later."""
+    target = Path(path)
+    try:
+        with target.open("ab"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SettingsError(f"WIRE_LOG: cannot append to {path}: {reason}") from None
     fake: FakeGallery = app.extensions["fakegallery"]
-    middleware = WireLog(app.wsgi_app, Path(path), fake)
+    middleware = WireLog(app.wsgi_app, target, fake)
     app.wsgi_app = middleware  # type: ignore[method-assign]
     return middleware
 
