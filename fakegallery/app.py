@@ -11,6 +11,7 @@ from flask import Flask, Response, g
 
 from .config import Settings
 from .control import routes as control
+from .control import site_settings
 from .fake import FakeGallery, current_fake, init_app
 from .gallery import routes as api
 from .live import routes as live
@@ -33,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["apiprefix"] = api.PrefixConverter
     app.register_blueprint(api.bp)  # under every prefix in api.PREFIXES
     app.register_blueprint(control.bp)
+    app.register_blueprint(site_settings.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(openapi.bp)
     policy.install(app, fake.errors.record)

@@ -104,6 +104,11 @@ class Settings:
         return cls(**values)
 
 
+def parse_setting(key: str, value: Any) -> Any:
+    """Check and convert one setting's value (`key` upper-case, known)."""
+    return _PARSERS[key.lower()](key, value)
+
+
 def parse_assignments(pairs: Iterable[str], source: str) -> dict[str, Any]:
     """``KEY=JSON`` strings (the command line's and pytest's form) to a mapping:
     the value is JSON, or a plain string when it is not valid JSON, so

@@ -18,6 +18,7 @@ from .state.events import EventLog
 from .state.failures import ServerErrors
 from .state.live import LiveModel
 from .state.media import MediaLibrary
+from .state.site_settings import SiteSettings
 from .state.store import MemoryStore
 
 EXTENSION = "fakegallery"
@@ -35,7 +36,12 @@ class FakeGallery:
         frozen = parse_time(settings.frozen_time) if settings.frozen_time else None
         self.clock = Clock(frozen)
         self.ids = Ids(settings.seed)
-        self.store = MemoryStore(self.lock, settings.item_sort_desc)
+        #: The per-site overrides of some settings (state/site_settings.py).
+        self.site_settings = SiteSettings(settings, self.lock)
+        self.store = MemoryStore(
+            self.lock,
+            lambda site_id: bool(self.site_settings.switch(site_id, "item_sort_desc")),
+        )
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
         self.events = EventLog()
@@ -45,6 +51,7 @@ class FakeGallery:
             [
                 self.clock,
                 self.ids,
+                self.site_settings,
                 self.store,
                 self.live,
                 self.media,
@@ -53,7 +60,7 @@ class FakeGallery:
             ]
         )
         self.gallery = GalleryApi(
-            settings=settings,
+            site_settings=self.site_settings,
             lock=self.lock,
             store=self.store,
             clock=self.clock,

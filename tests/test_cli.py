@@ -261,6 +261,23 @@ def test_serve__port_file_in_a_missing_dir__exit_2_before_serving(
     ]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["serve", "--port", "0", "--demo", "2"], ["demo", "--galleries", "1"]],
+    ids=["serve", "demo"],
+)
+def test_demo_without_faker__one_line_naming_the_extra(
+    fails_before_serving: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, "faker", None)  # as if not installed
+    line = fails_before_serving(args)
+    assert line.endswith(
+        "need Faker, which the [demo] extra installs: pip install 'fakegallery[demo]'"
+    )
+
+
 def test_demo__stdout_is_the_seeded_fixture() -> None:
     args = ["demo", "--galleries", "2", "--items", "3", "--seed", "9"]
     first = CliRunner().invoke(main, args)

@@ -123,7 +123,7 @@ def test_frozen_time__rfc3339_only_and_named(given: Any) -> None:
     ],
 )
 def test_parse_time__refuses_non_rfc3339(text: str) -> None:
-    with pytest.raises(ValueError, match="RFC3339|valid instant"):
+    with pytest.raises(ValueError, match=r"RFC3339|valid instant"):
         parse_time(text)
 
 

@@ -44,11 +44,12 @@ def _view(op: Operation) -> Callable[..., Response]:
 
     def view(**path: str) -> Response:
         fake = current_fake()
-        site_id = authorize(fake.settings, fake.live, op.permission).site_id
+        site_id = authorize(fake.site_settings, fake.live, op.permission).site_id
+        settings = fake.site_settings.of(site_id)
         args: list[Any] = [guid(field, path[name]) for name, field in op.path_ids]
         for param in op.query:
             if isinstance(param, IntQuery):
-                high = param.upper(fake.settings)
+                high = param.upper(settings)
                 args.append(int_arg(param.name, param.default, param.low, high))
             else:
                 assert isinstance(param, GuidListQuery)

@@ -154,7 +154,10 @@ def check_duplicates(
                 entries.append((f"{i_where}.id", item.get("id")))
                 value = item.get("sortOrder")
                 if value is not None:
-                    if value in orders and fake.settings.reject_duplicate_sort_order:
+                    unique = fake.site_settings.switch(
+                        site, "reject_duplicate_sort_order"
+                    )
+                    if value in orders and unique:
                         raise FixtureError(
                             f"{i_where}.sortOrder: {value} is also "
                             f"{orders[value]}.sortOrder in the same gallery"
