@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, Response, g
 
 from .config import Settings
+from .control import fixtures as control_fixtures
 from .control import routes as control
 from .control import site_settings
 from .fake import FakeGallery, current_fake, init_app
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)  # under every prefix in api.PREFIXES
     app.register_blueprint(control.bp)
     app.register_blueprint(site_settings.bp)
+    app.register_blueprint(control_fixtures.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(openapi.bp)
     policy.install(app, fake.errors.record)
