@@ -127,7 +127,7 @@ def check_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     for raw_key, value in changes.items():
         key = str(raw_key).upper()
         if key not in PER_SITE:
-            if key in Settings.keys():
+            if key in set(Settings.keys()):
                 raise SettingsError(
                     f"{key} is app-wide, not per site: set it when the fake starts "
                     f"(create_app, --config, fakegallery_config); per site: "

@@ -265,4 +265,3 @@ def _error_of(body: Any) -> tuple[str, str]:
         return "INVALID_ARGUMENT", text
     app_error = details.get("applicationError") or {}
     return str(app_error.get("code", "ERROR")), str(body.get("message", ""))
-
