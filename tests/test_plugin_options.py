@@ -120,7 +120,8 @@ def test_bad_session_config__one_clear_error(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         [
-            "*fakegallery: bad session settings: FROZEN_TIME: 'yesterday' is not an RFC3339*"
+            "*fakegallery: bad session settings: FROZEN_TIME: 'yesterday' is not an"
+            " RFC3339*"
         ]
     )
 
@@ -230,7 +231,8 @@ def test_b_default_again(fakegallery):
 
 @pytest.mark.fakegallery(settings={"STRICT_MEDIA": "yes", "MAX_ITEM_LIMIT": 2})
 def test_c_strict_media(fakegallery):
-    image = {"image": {"imageInfo": {"id": "11062b_a~mv2.jpg", "width": 1, "height": 1}}}
+    info = {"id": "11062b_a~mv2.jpg", "width": 1, "height": 1}
+    image = {"image": {"imageInfo": info}}
     url = fakegallery.api_url + "/galleries"
     refused = fakegallery.client.post(url, json={"gallery": {"items": [image]}})
     assert refused.status_code == 400
@@ -274,7 +276,7 @@ def test_marker_bad_fixture__one_line(pytester: pytest.Pytester) -> None:
     assert "Traceback" not in result.stdout.str()
 
 
-# --- the marker's api_key against the server's auth -------------------------------------
+# --- the marker's api_key against the server's auth ---------------------------------
 
 KEYS = {
     "reader": {"permissions": ["PRO_GALLERY.READ"]},
@@ -295,7 +297,8 @@ KEYS = {
             "open",
             KEYS,
             "error",
-            "*api_key 'nobody' is not declared in API_KEYS (declared: reader, site-key); under open auth it would get full rights*",
+            "*api_key 'nobody' is not declared in API_KEYS (declared: reader, "
+            "site-key); under open auth it would get full rights*",
         ),
         ("open", {}, "passed", ""),
         ("off", KEYS, "passed", ""),
@@ -360,7 +363,9 @@ def test_marker_api_key__declared_keys_keep_their_rights_and_site(
             made = fakegallery.client.post(fakegallery.api_url + "/galleries", json={})
             assert made.status_code == 200
 
-        @pytest.mark.fakegallery(api_key="site-key", site_id="5a1e0c7d-4444-4222-8333-944455566677")
+        OTHER = "5a1e0c7d-4444-4222-8333-944455566677"
+
+        @pytest.mark.fakegallery(api_key="site-key", site_id=OTHER)
         def test_bound_key_other_site(fakegallery):
             pass
         """
