@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import sys
 from pathlib import Path
@@ -148,12 +149,30 @@ def serve(
     try:
         # Inside the try: a signal right after this line is a clean stop too.
         click.echo(f"fakegallery serving on http://{shown}:{bound}")
+        click.echo(f"dashboard: http://{shown}:{bound}/_fake/ui/")
+        _warn_if_exposed(host)
         sys.stdout.flush()
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+
+
+def _warn_if_exposed(host: str) -> None:
+    """The control plane and the dashboard have no authentication: say so
+    when they can be reached from beyond this machine."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name other than localhost
+        loopback = False
+    if not loopback:
+        click.echo(
+            f"fakegallery: warning: listening on {host}, beyond loopback: anyone "
+            "who can reach this address can read and change the fake's data "
+            "through /_fake/ and the dashboard (they have no authentication)",
+            err=True,
+        )
 
 
 def _load_demo(app: Any, galleries: int, items: int) -> None:
@@ -241,3 +260,12 @@ def demo_command(
         out.write_bytes(payload)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")
+
+
+def _add_parity() -> None:
+    from .parity.cli import parity
+
+    main.add_command(parity)
+
+
+_add_parity()

@@ -19,6 +19,9 @@ MANAGE = "PRO_GALLERY.MANAGE"
 PERMISSIONS = frozenset({READ, MANAGE})
 
 AUTH_MODES = ("open", "strict", "off")
+#: docs/behaviour.md §8.1: the two spellings of the events' entity FQDN (the
+#: SDK's and Wix's sample payload first). state/events.py holds the same pair.
+ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", "wix.pro_gallery.gallery_v2")
 
 # The site that requests without a `wix-site-id` header address (Wix answers 403
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
@@ -79,6 +82,9 @@ class Settings:
     #: The largest request body accepted (413 PAYLOAD_TOO_LARGE above it). Media
     #: uploads take up to 25 MB, so the default leaves room for them.
     max_request_bytes: int = 32 * 1024 * 1024
+    #: docs/behaviour.md §8.1: the `entityFqdn` of recorded (and delivered)
+    #: domain events; the other accepted value is "wix.pro_gallery.gallery_v2".
+    event_entity_fqdn: str = ENTITY_FQDNS[0]
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -201,6 +207,14 @@ def _auth(key: str, value: Any) -> str:
     return str(value)
 
 
+def _entity_fqdn(key: str, value: Any) -> str:
+    if value not in ENTITY_FQDNS:
+        raise SettingsError(
+            f"{key} must be one of {', '.join(ENTITY_FQDNS)}, not {value!r}"
+        )
+    return str(value)
+
+
 def _fixtures(key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -251,5 +265,6 @@ _PARSERS: dict[str, Any] = {
     "strict_media": parse_bool,
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
+    "event_entity_fqdn": _entity_fqdn,
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}

@@ -6,6 +6,7 @@ Hierarchy (docs/behaviour.md §7)::
     ├── InvalidArgument                 400     (validationError instead)
     ├── Unauthenticated                 401     UNAUTHENTICATED
     ├── PermissionDenied                403     PERMISSION_DENIED
+    │   └── CrossOriginRefused          403     CROSS_ORIGIN_REFUSED (/_fake/ only)
     ├── NotFound                        404     NOT_FOUND
     │   ├── GalleryNotFound             404     GALLERY_NOT_FOUND
     │   ├── ItemNotFound                404     ITEM_NOT_FOUND
@@ -144,6 +145,13 @@ class Unauthenticated(FakeGalleryError):
 class PermissionDenied(FakeGalleryError):
     status = 403
     code = "PERMISSION_DENIED"
+
+
+class CrossOriginRefused(PermissionDenied):
+    """403: a state-changing call came from another origin, or named none (the
+    dashboard's controls; docs/dashboard.md, "Safety")."""
+
+    code = "CROSS_ORIGIN_REFUSED"
 
 
 class NotFound(FakeGalleryError):

@@ -44,7 +44,7 @@ class FakeGallery:
         )
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
-        self.events = EventLog()
+        self.events = EventLog(entity_fqdn=settings.event_entity_fqdn)
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors = ServerErrors()
         self.components = Components(

@@ -15,8 +15,7 @@ the old-style `hookwrapper`, which every pluggy 1.x runs).
 from __future__ import annotations
 
 import sys
-from collections.abc import Generator, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -24,12 +23,10 @@ import pytest
 if TYPE_CHECKING:
     from pluggy import Result
 
-    from .config import Settings
     from .testing.external import ExternalServer
     from .testing.handle import GallerySite
     from .testing.server import FakeGalleryServer
 
-MARKER_OPTIONS = ("fixtures", "freeze", "site_id", "api_key", "settings")
 MARKER = (
     "fakegallery(fixtures=[...], freeze=None, site_id=None, api_key=None, "
     "settings={...}): preload fixture names or paths into the test's site, "
@@ -179,13 +176,14 @@ def fakegallery(
     from .config import SettingsError
     from .seeding.fixtures import FixtureError
     from .testing.handle import DEFAULT_API_KEY, GallerySite
+    from .testing.marker import check_api_key, marker_options
     from .testing.server import format_errors
 
     _check_same_config(request, fakegallery_config)
-    options = _marker_options(request.node)
+    options = marker_options(request.node)
     site_id, api_key = options.get("site_id"), options.get("api_key")
     if api_key is not None and request.config.stash.get(EXTERNAL_URL, None) is None:
-        site_id = _check_api_key(api_key, site_id, fakegallery_server.fake.settings)
+        site_id = check_api_key(api_key, site_id, fakegallery_server.fake.settings)
     site = GallerySite(fakegallery_server, site_id, api_key or DEFAULT_API_KEY)
     try:
         try:
@@ -223,72 +221,6 @@ def _check_same_config(request: pytest.FixtureRequest, wanted: dict[str, Any]) -
         "(docs/testing.md, 'A second server').",
         pytrace=False,
     )
-
-
-def _marker_options(node: pytest.Item) -> dict[str, Any]:
-    marker = node.get_closest_marker("fakegallery")
-    if marker is None:
-        return {}
-    if marker.args:
-        pytest.fail(
-            "@pytest.mark.fakegallery takes keyword options only, e.g. "
-            "fixtures=['basic']",
-            pytrace=False,
-        )
-    unknown = sorted(set(marker.kwargs) - set(MARKER_OPTIONS))
-    if unknown:
-        pytest.fail(
-            f"@pytest.mark.fakegallery: unknown option(s) {unknown}; "
-            f"use {list(MARKER_OPTIONS)}",
-            pytrace=False,
-        )
-    options = dict(marker.kwargs)
-    if isinstance(options.get("fixtures"), str | Path):
-        options["fixtures"] = [options["fixtures"]]
-    settings = options.get("settings")
-    if settings is not None and not isinstance(settings, Mapping):
-        pytest.fail(
-            "@pytest.mark.fakegallery: settings must be a dict such as "
-            "{'ITEM_SORT_DESC': True}",
-            pytrace=False,
-        )
-    return options
-
-
-def _check_api_key(api_key: Any, site_id: str | None, settings: Settings) -> str | None:
-    """The marker's api_key against the server's auth settings: a key that the
-    server would refuse, or that open auth would silently give full rights
-    although keys are declared, fails the test's setup. Returns the site id to
-    use (a key bound to a site addresses that site)."""
-    where = "@pytest.mark.fakegallery: api_key"
-    if not isinstance(api_key, str) or not api_key.strip():
-        pytest.fail(f"{where} must be a non-empty string", pytrace=False)
-    if settings.auth == "off":
-        return site_id
-    declared = settings.api_keys.get(api_key)
-    names = ", ".join(sorted(settings.api_keys)) or "none"
-    if declared is None and settings.auth == "strict":
-        pytest.fail(
-            f"{where} {api_key!r} is not declared in API_KEYS, so strict auth "
-            f"refuses every call (declared: {names})",
-            pytrace=False,
-        )
-    if declared is None and settings.api_keys:
-        pytest.fail(
-            f"{where} {api_key!r} is not declared in API_KEYS (declared: {names}); "
-            "under open auth it would get full rights. Declare it, or leave "
-            "api_key out",
-            pytrace=False,
-        )
-    if declared is not None and declared.site_id:
-        if site_id and site_id != declared.site_id:
-            pytest.fail(
-                f"{where} {api_key!r} belongs to site {declared.site_id!r}, "
-                f"not site_id={site_id!r}",
-                pytrace=False,
-            )
-        return declared.site_id
-    return site_id
 
 
 # --- server-side exceptions fail the test that caused them ---------------------------

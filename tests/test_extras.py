@@ -14,7 +14,16 @@ from flask.testing import FlaskClient
 from fakegallery.errors import MissingExtra
 from fakegallery.seeding import demo
 
-CORE = {"flask", "werkzeug", "click", "marshmallow", "orjson", "waitress", "requests"}
+CORE = {
+    "flask",
+    "werkzeug",
+    "click",
+    "marshmallow",
+    "orjson",
+    "waitress",
+    "requests",
+    "nh3",
+}
 
 
 def _name(requirement: str) -> str:

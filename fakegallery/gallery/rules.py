@@ -76,12 +76,13 @@ class GalleryRules:
         out: Body = {"id": gallery.id}
         if gallery.name is not None:
             out["name"] = gallery.name
-        out["createdDate"] = gallery.created_date
-        if gallery.sort_order is not None:
-            out["sortOrder"] = gallery.sort_order
         out["totalItems"] = len(items)
         page = items[item_offset : item_offset + item_limit] if with_items else ()
         out["items"] = [orjson.Fragment(i.body) for i in page]
+        # the protobuf order of a real answer (docs/behaviour.md §4.1)
+        if gallery.sort_order is not None:
+            out["sortOrder"] = gallery.sort_order
+        out["createdDate"] = gallery.created_date
         return out
 
     # --- ids and defaults -----------------------------------------------------------
@@ -197,7 +198,8 @@ class GalleryRules:
                 event_type=event_type,
                 site_id=site_id,
                 entity_id=gallery_id,
-                event_time=format_precise(self.clock.now()),
+                # always six fraction digits, as Wix's eventTime (§4.7)
+                event_time=format_precise(self.clock.now(), "microseconds"),
                 body=body,
                 originated_from=originated_from,
             )

@@ -11,12 +11,16 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar
 
 Json = dict[str, Any]
 
 FQDN = "wix.pro_gallery.gallery_v2"  # docs/behaviour.md §8.1: the eventType prefix
+#: docs/behaviour.md §8.1: the domain event's `entityFqdn` — the SDK's own FQDN
+#: and Wix's sample payload (the default), or the doc prose's spelling.
+ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", FQDN)  # as in config.py
+ENTITY_FQDN = ENTITY_FQDNS[0]
 GALLERY_CREATED = f"{FQDN}_created"
 GALLERY_UPDATED = f"{FQDN}_updated"
 GALLERY_DELETED = f"{FQDN}_deleted"
@@ -31,7 +35,8 @@ MAX_EVENTS = 10_000
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One domain event: `entity_id` is the gallery id, also for item events."""
+    """One domain event: `entity_id` is the gallery id, also for item events.
+    The log fills `entity_fqdn` and `sequence` when it publishes the event."""
 
     id: str
     event_type: str
@@ -40,16 +45,20 @@ class Event:
     event_time: str
     body: Json
     originated_from: str | None = None
+    entity_fqdn: str = ENTITY_FQDN
+    #: `entityEventSequence`: 1, 2, 3 … per entity (gallery) of a site.
+    sequence: int | None = None
 
     @property
     def slug(self) -> str:
         return self.event_type[len(FQDN) + 1 :]
 
     def to_dict(self) -> Json:
-        """The domain event as Wix puts it inside a webhook (docs/behaviour.md §8.2)."""
+        """The domain event exactly as Wix puts it inside a webhook, in the
+        order of Wix's webhook reference (docs/behaviour.md §8.2)."""
         out: Json = {
             "id": self.id,
-            "entityFqdn": FQDN,
+            "entityFqdn": self.entity_fqdn,
             "slug": self.slug,
             "entityId": self.entity_id,
             "eventTime": self.event_time,
@@ -57,12 +66,20 @@ class Event:
         }
         if self.originated_from:
             out["originatedFrom"] = self.originated_from
+        if self.sequence is not None:
+            out["entityEventSequence"] = str(self.sequence)
         out.update(self.body)
         return out
 
     def to_record(self) -> Json:
-        """What /_fake/events lists: the event type, the site, the domain event."""
-        return {"eventType": self.event_type, "siteId": self.site_id, **self.to_dict()}
+        """What /_fake/events lists: the fake's bookkeeping (`eventType`, also
+        the webhook envelope's, and `siteId`) next to the untouched Wix
+        domain event (docs/control-plane.md)."""
+        return {
+            "eventType": self.event_type,
+            "siteId": self.site_id,
+            "domainEvent": self.to_dict(),
+        }
 
 
 Subscriber = Callable[[Event], None]
@@ -74,10 +91,16 @@ class EventLog:
 
     name: ClassVar[str] = "events"
 
-    def __init__(self, max_events: int = MAX_EVENTS) -> None:
+    def __init__(
+        self, max_events: int = MAX_EVENTS, entity_fqdn: str = ENTITY_FQDN
+    ) -> None:
         self._lock = threading.Lock()
         self._events: deque[Event] = deque(maxlen=max_events)
         self._subscribers: list[Subscriber] = []
+        self.entity_fqdn = entity_fqdn
+        #: (site, entity) → the last entityEventSequence given; an entry goes
+        #: with its gallery's deleted event, so live galleries bound it.
+        self._sequences: dict[tuple[str, str], int] = {}
         self.dropped = 0
 
     # --- component ----------------------------------------------------------------
@@ -85,6 +108,7 @@ class EventLog:
     def reset(self) -> None:
         with self._lock:
             self._events.clear()
+            self._sequences.clear()
             self.dropped = 0
 
     def drop_site(self, site_id: str) -> None:
@@ -92,19 +116,24 @@ class EventLog:
             kept = [e for e in self._events if e.site_id != site_id]
             self._events.clear()
             self._events.extend(kept)
+            for key in [k for k in self._sequences if k[0] == site_id]:
+                del self._sequences[key]
 
     def dump(self) -> Json:
         with self._lock:
             return {
                 "events": [asdict(e) for e in self._events],
+                "sequences": [[s, e, n] for (s, e), n in self._sequences.items()],
                 "dropped": self.dropped,
             }
 
     def restore(self, data: Json) -> None:
         events = [Event(**e) for e in data["events"]]
+        sequences = {(s, e): int(n) for s, e, n in data.get("sequences", ())}
         with self._lock:
             self._events.clear()
             self._events.extend(events)
+            self._sequences = sequences
             self.dropped = int(data.get("dropped", 0))
 
     # --- publishing ---------------------------------------------------------------
@@ -123,8 +152,17 @@ class EventLog:
         return unsubscribe
 
     def publish(self, event: Event) -> None:
-        """Record the event, then hand it to each subscriber in this thread."""
+        """Number the event in its entity's sequence and stamp the configured
+        `entityFqdn`, record it, then hand it to each subscriber in this
+        thread."""
         with self._lock:
+            key = (event.site_id, event.entity_id)
+            number = self._sequences.get(key, 0) + 1
+            if event.event_type == GALLERY_DELETED:
+                self._sequences.pop(key, None)  # the entity's last event
+            else:
+                self._sequences[key] = number
+            event = replace(event, entity_fqdn=self.entity_fqdn, sequence=number)
             if len(self._events) == self._events.maxlen:
                 self.dropped += 1
             self._events.append(event)
