@@ -22,6 +22,12 @@ AUTH_MODES = ("open", "strict", "off")
 #: docs/behaviour.md §8.1: the two spellings of the events' entity FQDN (the
 #: SDK's and Wix's sample payload first). state/events.py holds the same pair.
 ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", "wix.pro_gallery.gallery_v2")
+#: MODE: "strict" enforces every input rule; "loose" relaxes the value rules and
+#: reports them (docs/journal-and-faults.md#strict-and-loose).
+MODES = ("strict", "loose")
+RATE_LIMIT_KEYS = ("site", "key")
+#: RATE_LIMIT units: seconds per unit.
+RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 
 # The site that requests without a `wix-site-id` header address (Wix answers 403
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
@@ -85,6 +91,25 @@ class Settings:
     #: docs/behaviour.md §8.1: the `entityFqdn` of recorded (and delivered)
     #: domain events; the other accepted value is "wix.pro_gallery.gallery_v2".
     event_entity_fqdn: str = ENTITY_FQDNS[0]
+    #: Record every request in the journal (docs/journal-and-faults.md).
+    journal: bool = True
+    #: The journal keeps at most this many entries and this many bytes; the
+    #: oldest are dropped first and counted.
+    journal_max_entries: int = 10_000
+    journal_max_bytes: int = 64 * 1024 * 1024
+    #: Each request and response body is kept up to this many bytes (then cut,
+    #: with a truncated flag).
+    journal_body_bytes: int = 256 * 1024
+    #: "strict" (Wix's rules) or "loose" (value rules relaxed and reported).
+    mode: str = "strict"
+    #: Token bucket per site (or key): (calls, per seconds); None is off.
+    rate_limit: tuple[int, float] | None = None
+    #: What a rate-limit bucket belongs to: "site" or "key".
+    rate_limit_by: str = "site"
+
+    @property
+    def loose(self) -> bool:
+        return self.mode == "loose"
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -215,6 +240,34 @@ def _entity_fqdn(key: str, value: Any) -> str:
     return str(value)
 
 
+def _choice(choices: tuple[str, ...]) -> Any:
+    def parse(key: str, value: Any) -> str:
+        if value not in choices:
+            raise SettingsError(
+                f"{key} must be one of {', '.join(choices)}, not {value!r}"
+            )
+        return str(value)
+
+    return parse
+
+
+_RATE = re.compile(r"\s*([0-9]+)\s*/\s*([0-9]*)\s*([smh])\s*")
+
+
+def _rate_limit(key: str, value: Any) -> tuple[int, float] | None:
+    """``"20/s"``, ``"100/m"``, ``"5/10s"`` (calls per period) or null."""
+    if value is None:
+        return None
+    match = _RATE.fullmatch(value) if isinstance(value, str) else None
+    if match is None or min(int(match.group(1)), int(match.group(2) or 1)) < 1:
+        raise SettingsError(
+            f'{key} must be calls per period such as "20/s", "100/m" or '
+            f'"5/10s" (a positive count; units s, m, h), or null; not {value!r}'
+        )
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * RATE_UNITS[unit]
+
+
 def _fixtures(key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -266,5 +319,12 @@ _PARSERS: dict[str, Any] = {
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
     "event_entity_fqdn": _entity_fqdn,
+    "journal": parse_bool,
+    "journal_max_entries": lambda k, v: _int(k, v, 1),
+    "journal_max_bytes": lambda k, v: _int(k, v, 64 * 1024),
+    "journal_body_bytes": lambda k, v: _int(k, v, 0),
+    "mode": _choice(MODES),
+    "rate_limit": _rate_limit,
+    "rate_limit_by": _choice(RATE_LIMIT_KEYS),
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}

@@ -11,13 +11,15 @@ Hierarchy (docs/behaviour.md §7)::
     │   ├── GalleryNotFound             404     GALLERY_NOT_FOUND
     │   ├── ItemNotFound                404     ITEM_NOT_FOUND
     │   ├── WidgetNotFound              404     WIDGET_NOT_FOUND     (/_fake/ only)
-    │   └── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
+    │   ├── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
+    │   └── FaultNotFound               404     FAULT_NOT_FOUND      (/_fake/ only)
     ├── MethodNotAllowed                405     METHOD_NOT_ALLOWED
     ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
     ├── PayloadTooLarge                 413     REQUEST_ENTITY_TOO_LARGE
     ├── SiteNotPublished                428     SITE_NOT_PUBLISHED
-    ├── MissingExtra                    501     MISSING_EXTRA        (/_fake/ only)
+    ├── TooManyRequests                 429     TOO_MANY_REQUESTS    (RATE_LIMIT)
     ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
+    │   └── InjectedFault               any     a fault rule's answer
     └── Internal                        500     INTERNAL
 
 Every code the fake answers with lives here, and only here. The real Wix codes
@@ -238,21 +240,29 @@ class PayloadTooLarge(FakeGalleryError):
     code = "REQUEST_ENTITY_TOO_LARGE"
 
 
-class MissingExtra(FakeGalleryError):
-    """501: a feature whose optional dependency is not installed. The message
-    names the extra that installs it (fakegallery/extras.py)."""
-
-    status = 501
-    code = "MISSING_EXTRA"
-
-
 class Internal(FakeGalleryError):
     status = 500
     code = "INTERNAL"
 
 
+class TooManyRequests(FakeGalleryError):
+    """429 over RATE_LIMIT (docs/journal-and-faults.md); the code is our choice."""
+
+    status = 429
+    code = "TOO_MANY_REQUESTS"
+
+
+class FaultNotFound(NotFound):
+    code = "FAULT_NOT_FOUND"
+
+    def __init__(self, rule_id: str) -> None:
+        text = f"no fault rule '{rule_id}'; GET /_fake/faults lists them"
+        super().__init__(text, {"faultId": rule_id})
+
+
 # The HTTP layer's own answers (werkzeug's), by status: what reaches a client
-# when a request cannot even be routed or read.
+# when a request cannot even be routed or read; and fault presets (gRPC names,
+# docs/journal-and-faults.md#presets).
 HTTP_CODES = {
     301: "MOVED_PERMANENTLY",
     302: "FOUND",
@@ -264,8 +274,13 @@ HTTP_CODES = {
     414: "URI_TOO_LONG",
     415: "UNSUPPORTED_MEDIA_TYPE",
     416: "RANGE_NOT_SATISFIABLE",
+    429: TooManyRequests.code,
     431: "REQUEST_HEADER_FIELDS_TOO_LARGE",
+    500: Internal.code,
     501: "NOT_IMPLEMENTED",
+    502: "BAD_GATEWAY",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
 }
 
 
@@ -279,6 +294,16 @@ class HttpRefusal(FakeGalleryError):
         super().__init__(description, data)
         self.status = status  # type: ignore[misc]
         self.code = HTTP_CODES.get(status, "HTTP_ERROR")  # type: ignore[misc]
+
+
+class InjectedFault(HttpRefusal):
+    """A fault rule's answer: any status, its preset code or the rule's own."""
+
+    def __init__(
+        self, status: int, description: str, code: str | None, data: dict[str, Any]
+    ) -> None:
+        super().__init__(status, description, data)
+        self.code = code or self.code  # type: ignore[misc]
 
 
 def from_http(error: HTTPException, method: str, path: str) -> FakeGalleryError:

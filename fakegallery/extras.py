@@ -9,7 +9,15 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
-from .errors import MissingExtra
+from .errors import HttpRefusal
+
+
+class MissingExtra(HttpRefusal):
+    """501 NOT_IMPLEMENTED: a feature whose optional dependency is not
+    installed; the message and `data` name the extra that installs it."""
+
+    def __init__(self, description: str, data: dict[str, str]) -> None:
+        super().__init__(501, description, dict(data))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,11 @@ from .state.clock import Clock, Ids, parse_time
 from .state.component import Components, Json
 from .state.events import EventLog
 from .state.failures import ServerErrors
+from .state.faults import Faults
+from .state.journal import Journal
 from .state.live import LiveModel
 from .state.media import MediaLibrary
+from .state.ratelimit import RateLimiter
 from .state.site_settings import SiteSettings
 from .state.store import MemoryStore
 
@@ -47,6 +50,16 @@ class FakeGallery:
         self.events = EventLog(entity_fqdn=settings.event_entity_fqdn)
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors = ServerErrors()
+        #: Every request answered (docs/journal-and-faults.md), fault rules,
+        #: and the RATE_LIMIT buckets.
+        self.journal = Journal(
+            settings.journal_max_entries, settings.journal_max_bytes, settings.journal
+        )
+        self.faults = Faults(self.ids.derive)
+        clock = self.clock
+        self.rate_limit = RateLimiter(
+            settings.rate_limit, lambda: clock.now().timestamp()
+        )
         self.components = Components(
             [
                 self.clock,
@@ -57,6 +70,9 @@ class FakeGallery:
                 self.media,
                 self.events,
                 self.errors,
+                self.journal,
+                self.faults,
+                self.rate_limit,
             ]
         )
         self.gallery = GalleryApi(

@@ -63,6 +63,9 @@ def test_every_component_follows_the_protocol(fake: FakeGallery) -> None:
         "media",
         "events",
         "errors",
+        "journal",
+        "faults",
+        "rateLimit",
     ]
     for component in fake.components:
         for method in ("reset", "drop_site", "dump", "restore"):

@@ -11,7 +11,7 @@ from importlib.metadata import requires
 import pytest
 from flask.testing import FlaskClient
 
-from fakegallery.errors import MissingExtra
+from fakegallery.extras import MissingExtra
 from fakegallery.seeding import demo
 
 CORE = {
@@ -86,7 +86,7 @@ def test_upload_without_pillow__501_naming_the_extra(client: FlaskClient) -> Non
     assert response.status_code == 501
     assert response.mimetype == "application/json"
     error = response.json["details"]["applicationError"]  # type: ignore[index]
-    assert error["code"] == "MISSING_EXTRA"
+    assert error["code"] == "NOT_IMPLEMENTED"
     assert error["data"] == {"extra": "media", "package": "Pillow"}
     assert "pip install 'fakegallery[media]'" in error["description"]
     assert client.get("/_fake/media").json == {"media": []}  # nothing stored

@@ -59,7 +59,7 @@ def test_failing_by_itself_shows_the_server_side(fakegallery, monkeypatch):
     assert fakegallery.client.get(fakegallery.api_url + "/galleries").ok
 
 def test_media_without_pillow_names_the_extra(fakegallery):
-    from fakegallery.errors import MissingExtra
+    from fakegallery.extras import MissingExtra
 
     with pytest.raises(MissingExtra, match=r"fakegallery\\[media\\]"):
         fakegallery.upload_media(b"not checked: Pillow is missing")

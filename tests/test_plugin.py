@@ -440,4 +440,4 @@ def test_readme_example_runs(pytester: pytest.Pytester) -> None:
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
     pytester.makepyfile(test_gallery=example)
     result = pytester.runpytest("-W", "error")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import request
 
-from ..config import MANAGE, PERMISSIONS, READ
+from ..config import MANAGE, PERMISSIONS, READ, Settings
 from ..errors import PermissionDenied, SiteNotPublished, Unauthenticated
 from ..state.live import LiveModel
 from ..state.site_settings import SiteSettings
@@ -33,6 +33,22 @@ def _token() -> str:
     if raw[:7].lower() == "bearer " or raw.lower() == "bearer":
         raw = raw[7:].strip()
     return raw
+
+
+def api_token() -> str | None:
+    """The key or token of the request, if any (the rate limit's bucket)."""
+    return _token() or None
+
+
+def addressed_site(settings: Settings) -> str | None:
+    """The site a call addresses, as `authorize` finds it, without checking
+    anything: the wix-site-id header, the key's own site, the default site."""
+    site_header = request.headers.get("wix-site-id", "").strip()
+    if site_header:
+        return site_header
+    declared = settings.api_keys.get(_token()) if settings.auth != "off" else None
+    bound = declared.site_id if declared is not None else None
+    return bound or settings.default_site_id
 
 
 def authorize(site_settings: SiteSettings, live: LiveModel, permission: str) -> Caller:

@@ -206,7 +206,7 @@ def load(
 ) -> list[str]:
     """Load fixture names, files or directories; all are checked (schemas,
     unknown keys, duplicate ids and sortOrders) before any is stored."""
-    loose = fake.settings.loose_fixtures
+    loose = fake.settings.loose_fixtures or fake.settings.loose
     parsed = [(str(p), parse(p, loose)) for ref in refs for p in resolve(ref)]
     return _load_all(fake, parsed, site_id)
 

@@ -4,8 +4,8 @@ the session's server, with a client, its data, the clock and the live site.
 The server is the in-process `FakeGalleryServer`, or with `--fakegallery-url` an
 `ExternalServer` reached over HTTP only; the handle speaks to either through a
 `SiteControl` (control.py), so the same test runs against both. What needs the
-fake in this process (`app`, `fake`, `wsgi_client()`, `take_errors()`) raises
-`InProcessOnly` in external mode.
+fake in this process (`app`, `fake`, `wsgi_client()`, `take_errors()`, the
+journal assertions and fault rules) raises `InProcessOnly` in external mode.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ import requests
 
 from ..live.actions import DEFAULT_PAGE
 from ..state.clock import parse_time
+from ..state.journal import Query
+from . import verify
+from .faults import FaultHandle, build_rule
 from .transport import wsgi_session
 
 if TYPE_CHECKING:
@@ -188,3 +191,102 @@ class GallerySite:
             self._control.drop_site(self.site_id)
         finally:
             self._control.close()
+
+    # --- request journal and faults (docs/journal-and-faults.md) ---------------------
+    # Everything here is scoped to this test's site: its requests, its rules.
+
+    def requests(
+        self,
+        operation: str | None = None,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | str | None = None,
+        since: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """This site's journal entries, oldest first, as GET /_fake/requests
+        shows them. `path` is a pattern (``/galleries/*/items``); `status` a
+        number or a class such as ``"4xx"``; `since` a sequence number."""
+        verify.check_operation(operation)
+        exact, klass = _status_filter(status)
+        query = Query(
+            site_id=self.site_id,
+            operation=operation,
+            method=method.upper() if method else None,
+            path=path,
+            status=exact,
+            status_class=klass,
+            since=since,
+        )
+        return [e.to_record() for e in self.fake.journal.select(query)]
+
+    def _journal(self) -> tuple[list[dict[str, Any]], int]:
+        journal = self.fake.journal
+        if not journal.enabled:
+            raise verify.JournalIncomplete(
+                "the request journal is off (setting JOURNAL=false): nothing to "
+                "assert on"
+            )
+        return self.requests(), journal.dropped_for(self.site_id)
+
+    def assert_called(
+        self,
+        operation: str,
+        times: int | None = None,
+        json: Any = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Assert that this site called `operation` (exactly `times` times, if
+        given) with a request body containing `json` and a query holding
+        `query`; returns the matching entries. A failure lists the closest
+        entries and what differed."""
+        verify.check_operation(operation)
+        records, dropped = self._journal()
+        wanted = verify.UNSET if json is None else json
+        return verify.verify_called(
+            records, self.site_id, dropped, operation, times, wanted, query
+        )
+
+    def assert_not_called(self, operation: str) -> None:
+        """Assert that this site never called `operation`."""
+        verify.check_operation(operation)
+        records, dropped = self._journal()
+        verify.verify_not_called(records, self.site_id, dropped, operation)
+
+    def clear_requests(self) -> int:
+        """Forget this site's journal entries; returns how many."""
+        return self.fake.journal.clear(self.site_id)
+
+    def fault(self, operation: str | None = None, **options: Any) -> FaultHandle:
+        """Add a fault rule for this site: `operation` and/or `method`, `path`,
+        `prefix`; `status`, `code`, `message`, `body`, `headers`, `delay_ms`
+        (ms or (min, max)), `connection` ("reset", "empty", "truncate");
+        `times`, `after`, `probability`, `seed`. Returns its handle (a context
+        manager that removes it)."""
+        spec = build_rule(self.site_id, operation, **options)
+        return FaultHandle(self.fake, self.fake.faults.add(spec).id)
+
+    def fail_next(
+        self, operation: str, status: int = 503, times: int = 1, **options: Any
+    ) -> FaultHandle:
+        """Fail the next `times` calls of `operation` with `status` (a
+        Wix-shaped body); ``with fakegallery.fail_next("createGalleryItem"):``."""
+        return self.fault(operation, status=status, times=times, **options)
+
+    def faults(self) -> list[dict[str, Any]]:
+        """This site's fault rules with their counters."""
+        return [r.to_record() for r in self.fake.faults.list(self.site_id)]
+
+
+def _status_filter(status: int | str | None) -> tuple[int | None, int | None]:
+    """(exact status, status class) of a `status` filter: 404 or "4xx"."""
+    if status is None:
+        return None, None
+    text = str(status).strip().lower()
+    if len(text) == 3 and text.endswith("xx") and text[0] in "12345":
+        return None, int(text[0])
+    if text.isdigit():
+        return int(text), None
+    raise ValueError(
+        f"status must be a number such as 404 or a class such as '4xx', not {status!r}"
+    )

@@ -3,6 +3,7 @@ same thread: the same client code as over HTTP, without a socket or a server."""
 
 from __future__ import annotations
 
+import http.client
 import io
 import sys
 from collections.abc import Callable, Mapping
@@ -13,6 +14,9 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
+from urllib3.exceptions import ProtocolError
+
+from ..web.connection import ConnectionDropped
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication as WsgiApp
@@ -47,7 +51,10 @@ class WSGIAdapter(BaseAdapter):
             return chunks.append
 
         chunks: list[bytes] = []
-        result = self.app(environ, start_response)
+        try:
+            result = self.app(environ, start_response)
+        except ConnectionDropped as drop:
+            raise dropped(drop, request) from None
         try:
             chunks.extend(result)
         finally:
@@ -111,6 +118,32 @@ class WSGIAdapter(BaseAdapter):
         response.url = request.url or ""
         response.request = request
         return response
+
+
+def dropped(
+    drop: ConnectionDropped, request: requests.PreparedRequest
+) -> requests.RequestException:
+    """The exception `requests` raises when a real socket suffers the
+    connection fault of a fault rule (docs/journal-and-faults.md)."""
+    if drop.kind == "truncate":
+        length = next(
+            (int(v) for k, v in drop.headers if k.lower() == "content-length"),
+            len(drop.body) * 2,
+        )
+        short = http.client.IncompleteRead(drop.body, length - len(drop.body))
+        return requests.exceptions.ChunkedEncodingError(
+            ProtocolError(f"Connection broken: {short!r}", short), request=request
+        )
+    reason: OSError
+    if drop.kind == "reset":
+        reason = ConnectionResetError(104, "Connection reset by peer")
+    else:
+        reason = http.client.RemoteDisconnected(
+            "Remote end closed connection without response"
+        )
+    return requests.exceptions.ConnectionError(
+        ProtocolError("Connection aborted.", reason), request=request
+    )
 
 
 def wsgi_session(
