@@ -1,12 +1,12 @@
 """create_app: settings → FakeGallery → the areas (the API under every prefix,
 the control plane, the live site, OpenAPI, the dashboard) → the HTTP policy →
-request ids → fixtures → the WSGI layers (capture, guard, connection faults).
-docs/architecture.md follows one request through it."""
+request ids → the data dir → fixtures → the WSGI layers (capture, guard,
+connection faults). docs/architecture.md follows one request through it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from flask import Flask, Response, g
@@ -14,9 +14,10 @@ from flask import Flask, Response, g
 from . import dashboard
 from .config import Settings
 from .control import fixtures as control_fixtures
-from .control import index, pictures, site_settings
+from .control import index, pictures, site_settings, transfer
 from .control import journal as journal_routes
 from .control import routes as control
+from .control.webhooks import routes as webhooks
 from .fake import FakeGallery, current_fake, init_app
 from .gallery import routes as api
 from .live import routes as live
@@ -29,8 +30,14 @@ from .web.nearest import RouteHints
 from .web.wirelog import WireLog
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build a fake: defaults, then FAKEGALLERY_* environment, then `config`."""
+def create_app(
+    config: Mapping[str, Any] | None = None,
+    populate: Callable[[FakeGallery], None] | None = None,
+) -> Flask:
+    """Build a fake: defaults, then FAKEGALLERY_* environment, then `config`.
+    `populate(fake)` adds start-up data after the fixtures (the CLI's demo
+    data or import). With DATA_DIR, both fill a new data dir only; a fake with
+    a data dir holds it until `get_fake(app).close()` (or the process ends)."""
     app = policy.FakeFlask("fakegallery")
     flask_keys = set(app.config)
     app.config.from_prefixed_env("FAKEGALLERY")
@@ -45,7 +52,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(control.bp)
     app.register_blueprint(site_settings.bp)
     app.register_blueprint(control_fixtures.bp)
+    app.register_blueprint(transfer.bp)
     app.register_blueprint(journal_routes.bp)
+    webhooks.install(app)  # /_fake/webhooks, and sync delivery after requests
     app.register_blueprint(live.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(pictures.bp)
@@ -54,10 +63,33 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     policy.install(app, fake.errors.record, RouteHints(known_routes(app)))
     app.before_request(_assign_request_id)
     app.after_request(_send_request_id)
-    if settings.fixtures:
-        fixtures.load(fake, settings.fixtures)
+    try:
+        if settings.data_dir:
+            from .persistence import attach
+
+            fake.durable = attach(fake)
+        _start_data(fake, populate)
+    except BaseException:
+        fake.close()
+        raise
     _install_layers(app, fake, settings)
     return app
+
+
+def _start_data(
+    fake: FakeGallery, populate: Callable[[FakeGallery], None] | None
+) -> None:
+    """Fixtures, then `populate`, in one write: with a data dir they fill a new
+    one only, and are stored together with the mark that it was filled."""
+    durable = fake.durable
+    with fake.lock:
+        if durable is None or durable.fresh:
+            if fake.settings.fixtures:
+                fixtures.load(fake, fake.settings.fixtures)
+            if populate is not None:
+                populate(fake)
+        if durable is not None and durable.fresh:
+            durable.initialized()
 
 
 def _install_layers(app: Flask, fake: FakeGallery, settings: Settings) -> None:

@@ -1,21 +1,27 @@
 """The `fakegallery` command line: `serve` runs the dev server on waitress,
-`demo` writes a generated fixture file."""
+`demo` writes a generated fixture file, `export`/`import` move a running
+server's state to and from a file (transfer/commands.py)."""
 
 from __future__ import annotations
 
-import ipaddress
+import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .app import create_app
-from .config import SettingsError, parse_assignments
-from .errors import FakeGalleryError
+from .app import create_app, get_fake
+from .cli_options import parse_settings, warn_if_exposed
+from .errors import FakeGalleryError, StorageFailed
 from .seeding.fixtures import FixtureError, builtin_dir
+from .transfer import commands
+
+if TYPE_CHECKING:
+    from .fake import FakeGallery
 
 
 def fail(message: str) -> NoReturn:
@@ -93,12 +99,45 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     help="Worker threads of the waitress server.",
 )
 @click.option(
+    "--webhook",
+    "webhook_urls",
+    multiple=True,
+    metavar="URL",
+    help="Send every event of every site to this URL as a signed webhook "
+    "(docs/webhooks.md); repeatable. Same as the WEBHOOKS setting.",
+)
+@click.option(
+    "--webhook-delivery",
+    type=click.Choice(["sync", "async", "paused"]),
+    default=None,
+    help="When webhooks are sent. Default: async (a background sender), "
+    "unless WEBHOOK_DELIVERY is set.",
+)
+@click.option(
     "--config",
     "settings",
     multiple=True,
     metavar="KEY=JSON",
     help="Any setting, e.g. --config AUTH='\"strict\"' or "
     "--config ITEM_SORT_DESC=true; repeatable.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Keep the state in DIR: every write is stored before it is answered "
+    "and a restart continues where the server stopped. Start-up data "
+    "(fixtures, --demo, --import) fills a new data dir only.",
+)
+@click.option(
+    "--import",
+    "import_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Start from an export document (fakegallery export, GET "
+    "/_fake/export) instead of the shipped fixtures.",
 )
 def serve(
     host: str,
@@ -110,80 +149,90 @@ def serve(
     seed: int | None,
     port_file: Path | None,
     threads: int,
+    webhook_urls: tuple[str, ...],
+    webhook_delivery: str | None,
     settings: tuple[str, ...],
+    data_dir: Path | None,
+    import_file: Path | None,
 ) -> None:
     """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM."""
     from waitress.server import create_server
 
-    # Everything that can be wrong is checked before the server answers: bad
-    # settings, fixtures, a missing extra, a taken port, an unwritable port file.
+    config: dict[str, Any] = dict(parse_settings(settings, fail))
+    if seed is not None:
+        config["SEED"] = seed
+    if webhook_urls:
+        configured = config.get("WEBHOOKS") or []
+        listed = [configured] if isinstance(configured, str) else list(configured)
+        config["WEBHOOKS"] = [*listed, *webhook_urls]
+    # A dev server must not wait for receivers: async unless chosen otherwise.
+    if webhook_delivery is not None:
+        config["WEBHOOK_DELIVERY"] = webhook_delivery
+    elif "WEBHOOK_DELIVERY" not in config and not os.environ.get(
+        "FAKEGALLERY_WEBHOOK_DELIVERY"
+    ):
+        config["WEBHOOK_DELIVERY"] = "async"
+    if data_dir is not None:
+        config["DATA_DIR"] = str(data_dir)
+    if import_file is not None and (fixture_refs or demo_galleries is not None):
+        fail("--import starts from an export: leave out --fixtures and --demo")
+    start = None if import_file is None else commands.import_at_start(import_file)
+    if fixture_refs or not (no_fixtures or demo_galleries is not None or start):
+        config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
+    if demo_galleries is not None:
+        start = _demo(demo_galleries, demo_items)
     try:
-        config: dict[str, Any] = parse_assignments(settings, "--config")
-        if seed is not None:
-            config["SEED"] = seed
-        if fixture_refs or not (no_fixtures or demo_galleries is not None):
-            config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
-        app = create_app(config)
-        if demo_galleries is not None:
-            _load_demo(app, demo_galleries, demo_items)
-    except (FixtureError, SettingsError, FakeGalleryError) as exc:
-        fail(str(exc))
+        app = create_app(config, populate=start)
+    except (FixtureError, ValueError, StorageFailed, FakeGalleryError) as exc:
+        fail(str(exc))  # FakeGalleryError: a missing extra (--demo without Faker)
+    fake = get_fake(app)
+    if fake.durable is not None:
+        wanted = "FIXTURES" in config or start is not None
+        commands.report_data_dir(fake, wanted)
     try:
         server: Any = create_server(app, host=host, port=port, threads=threads)
     except OSError as exc:
+        fake.close()
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
     # Port file and signal handlers first: whoever sees the first line may read
-    # the file or stop the server right away.
+    # the file or stop the server right away. SIGINT explicitly: a background
+    # job of a non-interactive shell starts with it ignored.
     if port_file is not None:
         try:
             port_file.write_text(f"{bound}\n")
         except OSError as exc:
             server.close()
+            fake.close()
             fail(f"cannot write --port-file {port_file}: {exc.strerror or exc}")
-    # Both signals explicitly: a background job of a non-interactive shell
-    # starts with SIGINT ignored, and Python then installs no handler for it.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
         # Inside the try: a signal right after this line is a clean stop too.
         click.echo(f"fakegallery serving on http://{shown}:{bound}")
         click.echo(f"dashboard: http://{shown}:{bound}/_fake/ui/")
-        _warn_if_exposed(host)
+        warn_if_exposed(host)
         sys.stdout.flush()
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        fake.close()  # stores the last changes and releases the data dir
 
 
-def _warn_if_exposed(host: str) -> None:
-    """The control plane and the dashboard have no authentication: say so
-    when they can be reached from beyond this machine."""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name other than localhost
-        loopback = False
-    if not loopback:
-        click.echo(
-            f"fakegallery: warning: listening on {host}, beyond loopback: anyone "
-            "who can reach this address can read and change the fake's data "
-            "through /_fake/ and the dashboard (they have no authentication)",
-            err=True,
-        )
-
-
-def _load_demo(app: Any, galleries: int, items: int) -> None:
+def _demo(galleries: int, items: int) -> Callable[[FakeGallery], None]:
     """Generated data into the default site, through the fixture loader (so
     it passes the same schemas as API input). Seeded by the app's seed."""
-    from .app import get_fake
-    from .seeding import demo, fixtures
 
-    fake = get_fake(app)
-    data = demo.generate(galleries, items, seed=fake.ids.seed)
-    fixtures.load_data(fake, fixtures.validate(data, "--demo"), "--demo")
+    def load(fake: FakeGallery) -> None:
+        from .seeding import demo, fixtures
+
+        data = demo.generate(galleries, items, seed=fake.ids.seed)
+        fixtures.load_data(fake, fixtures.validate(data, "--demo"), "--demo")
+
+    return load
 
 
 @main.command("demo")
@@ -269,3 +318,7 @@ def _add_parity() -> None:
 
 
 _add_parity()
+
+
+main.add_command(commands.export_command)
+main.add_command(commands.import_command)

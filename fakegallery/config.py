@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from . import webhook_settings as wh
+
 READ = "PRO_GALLERY.READ"
 MANAGE = "PRO_GALLERY.MANAGE"
 PERMISSIONS = frozenset({READ, MANAGE})
@@ -91,6 +93,11 @@ class Settings:
     #: docs/behaviour.md §8.1: the `entityFqdn` of recorded (and delivered)
     #: domain events; the other accepted value is "wix.pro_gallery.gallery_v2".
     event_entity_fqdn: str = ENTITY_FQDNS[0]
+    #: Durable mode (docs/persistence.md): keep the state in this directory,
+    #: every write stored before it is answered. None: memory only.
+    data_dir: str | None = None
+    #: Also sync each stored write to the disk (survives power loss, slower).
+    data_dir_fsync: bool = False
     #: Record every request in the journal (docs/journal-and-faults.md).
     journal: bool = True
     #: The journal keeps at most this many entries and this many bytes; the
@@ -106,6 +113,18 @@ class Settings:
     rate_limit: tuple[int, float] | None = None
     #: What a rate-limit bucket belongs to: "site" or "key".
     rate_limit_by: str = "site"
+    #: Webhooks (docs/webhooks.md, each explained in docs/configuration.md);
+    #: `fakegallery serve` defaults WEBHOOK_DELIVERY to "async".
+    webhooks: tuple[str, ...] = ()
+    webhook_delivery: str = "sync"
+    webhook_timeout_ms: int = 1250
+    webhook_max_attempts: int = 5
+    webhook_retry_ms: int = 1000
+    webhook_private_key_file: str | None = None
+    webhook_app_id: str | None = None
+    webhook_instance_ids: Mapping[str, str] = field(default_factory=dict)
+    webhook_log_max_entries: int = 10_000
+    webhook_log_max_bytes: int = 16 * 1024 * 1024
 
     @property
     def loose(self) -> bool:
@@ -138,26 +157,6 @@ class Settings:
 def parse_setting(key: str, value: Any) -> Any:
     """Check and convert one setting's value (`key` upper-case, known)."""
     return _PARSERS[key.lower()](key, value)
-
-
-def parse_assignments(pairs: Iterable[str], source: str) -> dict[str, Any]:
-    """``KEY=JSON`` strings (the command line's and pytest's form) to a mapping:
-    the value is JSON, or a plain string when it is not valid JSON, so
-    ``AUTH=strict`` works. Keys are upper-cased; `source` names the option in
-    errors. The values are checked later, with every other setting."""
-    import orjson
-
-    parsed: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        key = key.strip().upper()
-        if not sep or not key:
-            raise SettingsError(f"{source} wants KEY=JSON, got {pair!r}")
-        try:
-            parsed[key] = orjson.loads(value)
-        except orjson.JSONDecodeError:
-            parsed[key] = value
-    return parsed
 
 
 # --- parsing each setting ---------------------------------------------------------
@@ -224,22 +223,6 @@ def _time(key: str, value: Any) -> str | None:
     return text
 
 
-def _auth(key: str, value: Any) -> str:
-    if value not in AUTH_MODES:
-        raise SettingsError(
-            f"{key} must be one of {', '.join(AUTH_MODES)}, not {value!r}"
-        )
-    return str(value)
-
-
-def _entity_fqdn(key: str, value: Any) -> str:
-    if value not in ENTITY_FQDNS:
-        raise SettingsError(
-            f"{key} must be one of {', '.join(ENTITY_FQDNS)}, not {value!r}"
-        )
-    return str(value)
-
-
 def _choice(choices: tuple[str, ...]) -> Any:
     def parse(key: str, value: Any) -> str:
         if value not in choices:
@@ -304,7 +287,7 @@ def _api_keys(key: str, raw: Any) -> dict[str, ApiKey]:
 
 _PARSERS: dict[str, Any] = {
     "default_site_id": _site_id,
-    "auth": _auth,
+    "auth": _choice(AUTH_MODES),
     "api_keys": _api_keys,
     "item_sort_desc": parse_bool,
     "reject_duplicate_sort_order": parse_bool,
@@ -318,7 +301,19 @@ _PARSERS: dict[str, Any] = {
     "strict_media": parse_bool,
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
-    "event_entity_fqdn": _entity_fqdn,
+    "event_entity_fqdn": _choice(ENTITY_FQDNS),
+    "webhooks": lambda k, v: wh.urls(k, v, SettingsError),
+    "webhook_delivery": _choice(wh.DELIVERY_MODES),
+    "webhook_timeout_ms": lambda k, v: _int(k, v, 1),
+    "webhook_max_attempts": lambda k, v: _int(k, v, 1),
+    "webhook_retry_ms": lambda k, v: _int(k, v, 0),
+    "webhook_private_key_file": _optional_str,
+    "webhook_app_id": lambda k, v: wh.optional_guid(k, v, SettingsError),
+    "webhook_instance_ids": lambda k, v: wh.instance_ids(k, v, SettingsError),
+    "webhook_log_max_entries": lambda k, v: _int(k, v, 1),
+    "webhook_log_max_bytes": lambda k, v: _int(k, v, 1024),
+    "data_dir": _optional_str,
+    "data_dir_fsync": parse_bool,
     "journal": parse_bool,
     "journal_max_entries": lambda k, v: _int(k, v, 1),
     "journal_max_bytes": lambda k, v: _int(k, v, 64 * 1024),

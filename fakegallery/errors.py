@@ -20,6 +20,7 @@ Hierarchy (docs/behaviour.md §7)::
     ├── TooManyRequests                 429     TOO_MANY_REQUESTS    (RATE_LIMIT)
     ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
     │   └── InjectedFault               any     a fault rule's answer
+    ├── StorageFailed                   500     STORAGE_FAILED       (durable mode)
     └── Internal                        500     INTERNAL
 
 Every code the fake answers with lives here, and only here. The real Wix codes
@@ -31,10 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
-
-if TYPE_CHECKING:
-    from werkzeug.exceptions import HTTPException
+from typing import Any, ClassVar
 
 # Rules named in fieldViolations[].violatedRule (docs/behaviour.md §7.1; the
 # names are our choice).
@@ -64,6 +62,8 @@ RULES = (
     ONE_OF,
     INVALID_ARGUMENT,
     NOT_IN_MEDIA_MANAGER,
+    DUPLICATE,
+    UNKNOWN_FIELD,
 )
 
 
@@ -240,6 +240,15 @@ class PayloadTooLarge(FakeGalleryError):
     code = "REQUEST_ENTITY_TOO_LARGE"
 
 
+class StorageFailed(FakeGalleryError):
+    """500: durable mode could not store a write in the data dir (disk full,
+    data dir removed, ...). The write is in memory and is stored with the next
+    write that succeeds (docs/persistence.md)."""
+
+    status = 500
+    code = "STORAGE_FAILED"
+
+
 class Internal(FakeGalleryError):
     status = 500
     code = "INTERNAL"
@@ -304,27 +313,3 @@ class InjectedFault(HttpRefusal):
     ) -> None:
         super().__init__(status, description, data)
         self.code = code or self.code  # type: ignore[misc]
-
-
-def from_http(error: HTTPException, method: str, path: str) -> FakeGalleryError:
-    """The fake's error for an exception werkzeug raised while routing or
-    reading a request."""
-    status = error.code or 500
-    if status == 404:
-        return NotFound(f"no endpoint at {method} {path}")
-    if status == 405:
-        allowed = sorted(getattr(error, "valid_methods", None) or ())
-        return MethodNotAllowed(
-            f"{method} is not allowed on {path}; use {', '.join(allowed)}",
-            {"allowed": allowed},
-        )
-    if status == 413:
-        return PayloadTooLarge(
-            f"the request body is larger than the limit ({error.description})"
-        )
-    location = getattr(error, "new_url", None)
-    if location:
-        return HttpRefusal(
-            status, f"{path} moved to {location}", {"location": location}
-        )
-    return HttpRefusal(status, error.description or str(error))

@@ -83,7 +83,8 @@ def pytest_configure(config: pytest.Config) -> None:
     url = config.getoption("fakegallery_url") or config.getini("fakegallery_url")
     settings: dict[str, Any] = {}
     if ini or cli:  # config.py is imported only when there is something to check
-        from .config import Settings, SettingsError, parse_assignments
+        from .cli_options import parse_assignments
+        from .config import Settings, SettingsError
 
         try:
             settings.update(parse_assignments(ini, "ini fakegallery_config"))
@@ -164,6 +165,7 @@ def fakegallery_server(
         yield server
     finally:
         server.stop()
+        server.fake.close()  # releases DATA_DIR, if one is set
 
 
 @pytest.fixture

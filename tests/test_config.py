@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from fakegallery import create_app, get_fake
-from fakegallery.config import Settings, SettingsError, parse_assignments
+from fakegallery.cli_options import parse_assignments
+from fakegallery.config import Settings, SettingsError
 from fakegallery.state.clock import parse_time
 
 
@@ -48,17 +49,17 @@ def settings(**config: Any) -> Settings:
         (" YES ", True),
     ],
 )
-def test_bool__accepted_words(given: Any, expected: bool) -> None:
+def test_bool_accepted_words(given: Any, expected: bool) -> None:
     assert settings(ITEM_SORT_DESC=given).item_sort_desc is expected
 
 
 @pytest.mark.parametrize("given", ["maybe", "on", "off", "", "2", 2, -1, None, []])
-def test_bool__anything_else_is_an_error_naming_the_key(given: Any) -> None:
+def test_bool_anything_else_is_an_error_naming_the_key(given: Any) -> None:
     with pytest.raises(SettingsError, match=r"^STRICT_MEDIA must be true or false"):
         settings(STRICT_MEDIA=given)
 
 
-def test_bool__environment_no_is_false(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bool_environment_no_is_false(monkeypatch: pytest.MonkeyPatch) -> None:
     # `no` is not JSON, so Flask hands it over as a string: it must not be truthy.
     monkeypatch.setenv("FAKEGALLERY_ITEM_SORT_DESC", "no")
     monkeypatch.setenv("FAKEGALLERY_STRICT_MEDIA", "False")
@@ -79,31 +80,31 @@ def test_bool__environment_no_is_false(monkeypatch: pytest.MonkeyPatch) -> None:
         (0, "MAX_ITEM_LIMIT must be at least 1, not 0"),
     ],
 )
-def test_int__bad_values(given: Any, message: str) -> None:
+def test_int_bad_values(given: Any, message: str) -> None:
     with pytest.raises(SettingsError) as caught:
         settings(MAX_ITEM_LIMIT=given)
     assert str(caught.value) == message
 
 
-def test_int__digits_as_a_string_are_accepted() -> None:
+def test_int_digits_as_a_string_are_accepted() -> None:
     assert settings(MAX_ITEM_LIMIT="7").max_item_limit == 7
     assert settings(SEED="-3").seed == -3
 
 
 @pytest.mark.parametrize("given", [42, "42", "site-1", "", "not a guid at all"])
-def test_default_site_id__must_be_a_guid(given: Any) -> None:
+def test_default_site_id_must_be_a_guid(given: Any) -> None:
     with pytest.raises(SettingsError, match=r"^DEFAULT_SITE_ID must be"):
         settings(DEFAULT_SITE_ID=given)
 
 
-def test_default_site_id__null_means_no_default() -> None:
+def test_default_site_id_null_means_no_default() -> None:
     assert settings(DEFAULT_SITE_ID=None).default_site_id is None
 
 
 @pytest.mark.parametrize(
     "given", ["yesterday", "2026-01-02", "2026-01-02T03:04:05", "2026-W01-1", 5]
 )
-def test_frozen_time__rfc3339_only_and_named(given: Any) -> None:
+def test_frozen_time_rfc3339_only_and_named(given: Any) -> None:
     with pytest.raises(SettingsError) as caught:
         settings(FROZEN_TIME=given)
     assert str(caught.value).startswith("FROZEN_TIME")
@@ -122,12 +123,12 @@ def test_frozen_time__rfc3339_only_and_named(given: Any) -> None:
         "0001-01-01T00:00:00+01:00",
     ],
 )
-def test_parse_time__refuses_non_rfc3339(text: str) -> None:
+def test_parse_time_refuses_non_rfc3339(text: str) -> None:
     with pytest.raises(ValueError, match=r"RFC3339|valid instant"):
         parse_time(text)
 
 
-def test_parse_time__offsets_and_fractions_to_utc() -> None:
+def test_parse_time_offsets_and_fractions_to_utc() -> None:
     assert parse_time("2026-01-02T03:04:05.5+02:00") == datetime(
         2026, 1, 2, 1, 4, 5, 500000, tzinfo=UTC
     )
@@ -139,7 +140,7 @@ def test_parse_time__offsets_and_fractions_to_utc() -> None:
 # --- unknown keys --------------------------------------------------------------------
 
 
-def test_unknown_key__did_you_mean() -> None:
+def test_unknown_key_did_you_mean() -> None:
     with pytest.raises(SettingsError) as caught:
         create_app({"ITEM_SORT_DEC": True})
     assert (
@@ -148,13 +149,13 @@ def test_unknown_key__did_you_mean() -> None:
     )
 
 
-def test_unknown_key__no_hint_when_nothing_is_close() -> None:
+def test_unknown_key_no_hint_when_nothing_is_close() -> None:
     with pytest.raises(SettingsError) as caught:
         create_app({"NOPE": 1})
     assert str(caught.value) == "unknown setting NOPE"
 
 
-def test_unknown_key__from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKEGALLERY_STRICT_MEDA", "true")
     with pytest.raises(SettingsError, match="did you mean STRICT_MEDIA"):
         create_app()
@@ -168,7 +169,7 @@ def test_flask_keys_are_not_settings() -> None:
 # --- KEY=JSON assignments (serve --config, --fakegallery-config) ---------------
 
 
-def test_assignments__json_or_plain_string() -> None:
+def test_assignments_json_or_plain_string() -> None:
     parsed = parse_assignments(
         ["auth=strict", 'API_KEYS={"k": {}}', "SEED=4", "WIRE_LOG=/tmp/x.jsonl"], "-c"
     )
@@ -181,6 +182,6 @@ def test_assignments__json_or_plain_string() -> None:
 
 
 @pytest.mark.parametrize("pair", ["SEED", "=1", ""])
-def test_assignments__malformed(pair: str) -> None:
+def test_assignments_malformed(pair: str) -> None:
     with pytest.raises(SettingsError, match=r"^--config wants KEY=JSON"):
         parse_assignments([pair], "--config")

@@ -38,7 +38,7 @@ def test_shipped_fixtures_fill_distinct_sites() -> None:
     assert len(fake.store.site_ids()) == len(fx.builtin_names()) >= 3
 
 
-def test_large__25_galleries_one_with_250_items() -> None:
+def test_large_25_galleries_one_with_250_items() -> None:
     app = create_app({"FIXTURES": ["large"]})
     _, state = _site("large")
     assert len(state["galleries"]) == 25
@@ -54,7 +54,7 @@ def test_large__25_galleries_one_with_250_items() -> None:
     assert len(page.json["gallery"]["items"]) == 50  # type: ignore[index]
 
 
-def test_classic_slideshow__editor_shape() -> None:
+def test_classic_slideshow_editor_shape() -> None:
     site_id, state = _site("classic-slideshow")
     assert site_id == CLASSIC_SITE
     [gallery] = state["galleries"]
@@ -77,7 +77,7 @@ def _write(path: Path, data: Any) -> Path:
 GOOD = {"galleries": [{"name": "ok", "items": [{"text": {"html": "<p>a</p>"}}]}]}
 
 
-def test_bad_file__names_file_and_field_path(tmp_path: Path) -> None:
+def test_bad_file_names_file_and_field_path(tmp_path: Path) -> None:
     bad = {
         "galleries": [
             {"items": [{"text": {"html": "x"}}, {"image": {"imageInfo": {"width": 1}}}]}
@@ -92,19 +92,19 @@ def test_bad_file__names_file_and_field_path(tmp_path: Path) -> None:
     assert "galleries[0].items[1].image.imageInfo.height: is required" in message
 
 
-def test_bad_json__names_file(tmp_path: Path) -> None:
+def test_bad_json_names_file(tmp_path: Path) -> None:
     path = tmp_path / "trunc.json"
     path.write_text('{"galleries": [')
     with pytest.raises(fx.FixtureError, match=r"trunc\.json: not valid JSON"):
         fx.parse(path)
 
 
-def test_unknown_name__lists_shipped() -> None:
+def test_unknown_name_lists_shipped() -> None:
     with pytest.raises(fx.FixtureError, match=r"no-such: no such fixture.*basic"):
         fx.resolve("no-such")
 
 
-def test_one_bad_file__nothing_loaded(tmp_path: Path) -> None:
+def test_one_bad_file_nothing_loaded(tmp_path: Path) -> None:
     good = _write(tmp_path / "good.json", GOOD)
     bad = _write(tmp_path / "bad.json", {"galleries": [{"sortOrder": "soon"}]})
     fake = get_fake(create_app({"SEED": 1}))
@@ -113,7 +113,7 @@ def test_one_bad_file__nothing_loaded(tmp_path: Path) -> None:
     assert fake.store.site_ids() == []
 
 
-def test_handle_load__bad_file_leaves_site_empty(
+def test_handle_load_bad_file_leaves_site_empty(
     fakegallery: GallerySite, tmp_path: Path
 ) -> None:
     path = _write(tmp_path / "bad.json", {"galleries": [{"items": [{}]}]})

@@ -101,7 +101,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
     return home
 
 
-def test_wheel__name_version_and_files(wheel: Path) -> None:
+def test_wheel_name_version_and_files(wheel: Path) -> None:
     assert wheel.name == f"fakegallery-{fakegallery.__version__}-py3-none-any.whl"
     import zipfile
 
@@ -118,7 +118,7 @@ def test_wheel__name_version_and_files(wheel: Path) -> None:
     assert "Provides-Extra: media" in metadata
 
 
-def test_clean_venv__core_only_and_consistent(venv: Path) -> None:
+def test_clean_venv_core_only_and_consistent(venv: Path) -> None:
     python = venv / "bin" / "python"
     check = _run(venv / "bin" / "pip", "check")
     assert check.returncode == 0, check.stdout
@@ -137,7 +137,7 @@ def test_clean_venv__core_only_and_consistent(venv: Path) -> None:
     assert (no_faker, no_pillow) == ("True", "True")
 
 
-def test_clean_venv__plugin_under_oldest_pytest_and_pluggy(
+def test_clean_venv_plugin_under_oldest_pytest_and_pluggy(
     venv: Path, tmp_path: Path
 ) -> None:
     (tmp_path / "test_suite.py").write_text(SUITE)
@@ -192,7 +192,7 @@ def served(venv: Path, tmp_path: Path) -> Iterator[str]:
     assert proc.returncode == 0, err
 
 
-def test_clean_venv__dev_server_with_shipped_fixtures(served: str) -> None:
+def test_clean_venv_dev_server_with_shipped_fixtures(served: str) -> None:
     with requests.Session() as http:
         http.trust_env = False
         listed = http.get(
@@ -208,7 +208,7 @@ def test_clean_venv__dev_server_with_shipped_fixtures(served: str) -> None:
     }
 
 
-def test_clean_venv__demo_names_the_missing_extra(venv: Path) -> None:
+def test_clean_venv_demo_names_the_missing_extra(venv: Path) -> None:
     result = _run(venv / "bin" / "fakegallery", "serve", "--port", "0", "--demo", "2")
     assert result.returncode == 2
     assert result.stdout == ""

@@ -98,7 +98,7 @@ def elsewhere() -> Iterator[FakeGalleryServer]:
         yield server
 
 
-def test_external_server__same_tests_over_http(
+def test_external_server_same_tests_over_http(
     pytester: pytest.Pytester, elsewhere: FakeGalleryServer
 ) -> None:
     pytester.makepyfile(INNER)
@@ -115,7 +115,7 @@ def test_external_server__same_tests_over_http(
     assert not elsewhere.take_errors()
 
 
-def test_external_server__ini_option(
+def test_external_server_ini_option(
     pytester: pytest.Pytester, elsewhere: FakeGalleryServer
 ) -> None:
     pytester.makeini(f"[pytest]\nfakegallery_url = {elsewhere.url}\n")
@@ -140,7 +140,7 @@ def _closed_port() -> int:
         ("localhost:5000", "*--fakegallery-url wants an origin such as*"),
     ],
 )
-def test_external_server__unreachable_or_malformed(
+def test_external_server_unreachable_or_malformed(
     pytester: pytest.Pytester, url: str, message: str
 ) -> None:
     if url == "closed":
@@ -151,7 +151,7 @@ def test_external_server__unreachable_or_malformed(
     result.stdout.fnmatch_lines([message])
 
 
-def test_fixtures_route__all_or_nothing(elsewhere: FakeGalleryServer) -> None:
+def test_fixtures_route_all_or_nothing(elsewhere: FakeGalleryServer) -> None:
     import requests
 
     good = Path(__file__).parent.parent / "fixtures" / "basic.json"

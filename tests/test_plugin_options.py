@@ -25,7 +25,7 @@ def make(site):
 # --- report header and options ------------------------------------------------------
 
 
-def test_report_header__version_and_where(pytester: pytest.Pytester) -> None:
+def test_report_header_version_and_where(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_nothing():\n    pass\n")
     result = pytester.runpytest()
     result.stdout.fnmatch_lines(
@@ -37,7 +37,7 @@ def test_report_header__version_and_where(pytester: pytest.Pytester) -> None:
     )
 
 
-def test_config_option__over_ini_over_fixture(pytester: pytest.Pytester) -> None:
+def test_config_option_over_ini_over_fixture(pytester: pytest.Pytester) -> None:
     pytester.makeini(
         """
         [pytest]
@@ -94,7 +94,7 @@ def test_config_option__over_ini_over_fixture(pytester: pytest.Pytester) -> None
         ),
     ],
 )
-def test_config_option__mistakes_are_usage_errors(
+def test_config_option_mistakes_are_usage_errors(
     pytester: pytest.Pytester, args: list[str], ini: str, message: str
 ) -> None:
     if ini:
@@ -105,7 +105,7 @@ def test_config_option__mistakes_are_usage_errors(
     result.stderr.fnmatch_lines([message])
 
 
-def test_bad_session_config__one_clear_error(pytester: pytest.Pytester) -> None:
+def test_bad_session_config_one_clear_error(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(
         """
         import pytest
@@ -129,7 +129,7 @@ def test_bad_session_config__one_clear_error(pytester: pytest.Pytester) -> None:
 # --- two conftests, one server --------------------------------------------------------
 
 
-def test_two_conftests_with_different_configs__clear_error(
+def test_two_conftests_with_different_configs_clear_error(
     pytester: pytest.Pytester,
 ) -> None:
     for folder, limit in (("a", 3), ("b", 9)):
@@ -216,7 +216,7 @@ def test_second_server_factory_as_documented(pytester: pytest.Pytester) -> None:
 # --- per-test settings through the marker -------------------------------------------
 
 
-def test_marker_settings__this_test_only(pytester: pytest.Pytester) -> None:
+def test_marker_settings_this_test_only(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         ORDER_TEST
         + """
@@ -258,7 +258,7 @@ def test_e_typo(fakegallery):
     )
 
 
-def test_marker_bad_fixture__one_line(pytester: pytest.Pytester) -> None:
+def test_marker_bad_fixture_one_line(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         import pytest
@@ -304,7 +304,7 @@ KEYS = {
         ("off", KEYS, "passed", ""),
     ],
 )
-def test_marker_api_key__undeclared(
+def test_marker_api_key_undeclared(
     pytester: pytest.Pytester,
     auth: str,
     keys: dict[str, object],
@@ -335,7 +335,7 @@ def test_marker_api_key__undeclared(
         result.stdout.fnmatch_lines([message])
 
 
-def test_marker_api_key__declared_keys_keep_their_rights_and_site(
+def test_marker_api_key_declared_keys_keep_their_rights_and_site(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makeconftest(

@@ -25,7 +25,7 @@ def _other(api: Api) -> Api:
 # --- the component -------------------------------------------------------------------
 
 
-def test_component__override_one_site_only() -> None:
+def test_component_override_one_site_only() -> None:
     switches = SiteSettings(Settings())
     assert switches.update(SITE, {"item_sort_desc": "yes", "MAX_ITEM_LIMIT": 5}) == {
         "ITEM_SORT_DESC": True,
@@ -40,7 +40,7 @@ def test_component__override_one_site_only() -> None:
     assert switches.of(SITE).item_sort_desc is False
 
 
-def test_component__reset_drop_dump_restore() -> None:
+def test_component_reset_drop_dump_restore() -> None:
     switches = SiteSettings(Settings())
     switches.update(SITE, {"STRICT_MEDIA": True})
     switches.update(OTHER, {"ALLOW_ELEVATE": False})
@@ -68,7 +68,7 @@ def test_component__reset_drop_dump_restore() -> None:
         ({"SEED": 3}, "SEED is app-wide, not per site"),
     ],
 )
-def test_component__bad_change_names_the_key_and_changes_nothing(
+def test_component_bad_change_names_the_key_and_changes_nothing(
     changes: dict[str, Any], message: str
 ) -> None:
     switches = SiteSettings(Settings())
@@ -79,7 +79,7 @@ def test_component__bad_change_names_the_key_and_changes_nothing(
     assert switches.overrides(SITE) == {"STRICT_MEDIA": True}
 
 
-def test_fake__components_include_site_settings(fake: FakeGallery) -> None:
+def test_fake_components_include_site_settings(fake: FakeGallery) -> None:
     fake.site_settings.update(SITE, {"ITEM_SORT_DESC": True})
     dumped = fake.dump()
     assert dumped["site_settings"] == {"sites": {SITE: {"ITEM_SORT_DESC": True}}}
@@ -94,7 +94,7 @@ def test_fake__components_include_site_settings(fake: FakeGallery) -> None:
 # --- each switch, per site -----------------------------------------------------------
 
 
-def test_item_sort_desc__per_site_and_the_order_follows_a_change(
+def test_item_sort_desc_per_site_and_the_order_follows_a_change(
     api: Api, fake: FakeGallery, make: Builders
 ) -> None:
     other = _other(api)
@@ -115,7 +115,7 @@ def test_item_sort_desc__per_site_and_the_order_follows_a_change(
     assert orders(other) == [1, 2, 3]
 
 
-def test_strict_media__per_site(api: Api, fake: FakeGallery, make: Builders) -> None:
+def test_strict_media_per_site(api: Api, fake: FakeGallery, make: Builders) -> None:
     fake.site_settings.update(SITE, {"STRICT_MEDIA": True})
     refused = api.post("galleries", {"gallery": {"items": [make.image()]}})
     assert refused.status_code == 400
@@ -129,7 +129,7 @@ def test_strict_media__per_site(api: Api, fake: FakeGallery, make: Builders) -> 
     assert accepted.status_code == 200
 
 
-def test_reject_duplicate_sort_order__per_site(
+def test_reject_duplicate_sort_order_per_site(
     api: Api, fake: FakeGallery, make: Builders
 ) -> None:
     fake.site_settings.update(OTHER, {"REJECT_DUPLICATE_SORT_ORDER": False})
@@ -142,7 +142,7 @@ def test_reject_duplicate_sort_order__per_site(
         assert again.status_code == status
 
 
-def test_max_item_limit__per_site(api: Api, fake: FakeGallery) -> None:
+def test_max_item_limit_per_site(api: Api, fake: FakeGallery) -> None:
     fake.site_settings.update(SITE, {"MAX_ITEM_LIMIT": 3})
     gallery = api.create_gallery()
     refused = api.get(f"galleries/{gallery['id']}", query_string={"itemLimit": 4})
@@ -155,7 +155,7 @@ def test_max_item_limit__per_site(api: Api, fake: FakeGallery) -> None:
     assert ok.status_code == 200
 
 
-def test_allow_elevate__per_site() -> None:
+def test_allow_elevate_per_site() -> None:
     keys = {"reader": {"permissions": ["PRO_GALLERY.READ"]}}
     app = create_app({"API_KEYS": keys})
     get_fake(app).site_settings.update(SITE, {"ALLOW_ELEVATE": False})
@@ -174,7 +174,7 @@ def test_allow_elevate__per_site() -> None:
 # --- over HTTP ---------------------------------------------------------------------
 
 
-def test_route__get_and_patch(client: FlaskClient) -> None:
+def test_route_get_and_patch(client: FlaskClient) -> None:
     first = client.get(URL, headers={"wix-site-id": SITE}).json
     assert first == {
         "siteId": SITE,
@@ -201,7 +201,7 @@ def test_route__get_and_patch(client: FlaskClient) -> None:
     assert client.get(URL, headers={"wix-site-id": SITE}).json["overrides"] == {}  # type: ignore[index]
 
 
-def test_route__bad_keys_are_400_naming_each_and_change_nothing(
+def test_route_bad_keys_are_400_naming_each_and_change_nothing(
     client: FlaskClient,
 ) -> None:
     headers = {"wix-site-id": SITE}
@@ -223,7 +223,7 @@ def test_route__bad_keys_are_400_naming_each_and_change_nothing(
 
 
 @pytest.mark.parametrize("body", [b"[1]", b"not json"])
-def test_route__body_must_be_an_object(client: FlaskClient, body: bytes) -> None:
+def test_route_body_must_be_an_object(client: FlaskClient, body: bytes) -> None:
     response = client.patch(URL, data=body, content_type="application/json")
     assert response.status_code == 400
     violation = response.json["details"]["validationError"]["fieldViolations"][0]  # type: ignore[index]

@@ -151,13 +151,13 @@ def test_mask(secret: str, shown: str) -> None:
     assert mask(secret) == shown
 
 
-def test_unwritable_log_at_start__settings_error(tmp_path: Path) -> None:
+def test_unwritable_log_at_start_settings_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as caught:
         create_app({"WIRE_LOG": str(tmp_path)})  # a directory
     assert str(caught.value) == f"WIRE_LOG: cannot append to {tmp_path}: Is a directory"
 
 
-def test_failure_in_the_middleware__json_500_over_http(log_path: Path) -> None:
+def test_failure_in_the_middleware_json_500_over_http(log_path: Path) -> None:
     """The log file goes away under a running server: the failure happens in the
     fake's own WSGI middleware, outside Flask, and the answer is still a
     Wix-shaped JSON 500 (web/policy.py Guard), not waitress's plain text."""

@@ -191,14 +191,18 @@ def load_data(
     target = target_site(fake, data, source, site_id)
     with fake.lock:
         check_duplicates(fake, [(source, target, data)])
-        _store(fake, target, data)
+        store_site(fake, target, data)
     return target
 
 
-def _store(fake: FakeGallery, site: str, data: dict[str, Any]) -> None:
-    imported = [fake.gallery.import_gallery(site, g) for g in data["galleries"]]
+def store_site(
+    fake: FakeGallery, site: str, data: dict[str, Any], exact: bool = False
+) -> None:
+    """Store validated, checked site data. `exact` is for imports of an export
+    (transfer/importing.py): see `import_gallery` and `load_fixture`."""
+    imported = [fake.gallery.import_gallery(site, g, exact) for g in data["galleries"]]
     # published, media, pages/widgets and gallery `origin` (docs/live-site.md)
-    fake.site.load_fixture(site, data, [g.id for g in imported])
+    fake.site.load_fixture(site, data, [g.id for g in imported], exact)
 
 
 def load(
@@ -228,5 +232,5 @@ def _load_all(
     with fake.lock:
         check_duplicates(fake, loads)
         for _source, site, data in loads:
-            _store(fake, site, data)
+            store_site(fake, site, data)
     return [site for _source, site, _data in loads]

@@ -3,6 +3,10 @@
 No rules, no HTTP, no events. Values are immutable (frozen dataclasses; items keep
 their wire JSON as bytes), so the store can hand them out without copying and no
 caller can change state outside the lock. `get_*` raise NotFound, never return None.
+
+Each change is reported to `changes` (state/component.py) with a key: a gallery
+is its id, an item is ``<gallery id>/<item id>`` (ids are GUIDs). Durable mode
+stores what the keys name (fakegallery/persistence/rows.py).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any, ClassVar
 import orjson
 
 from ..errors import GalleryNotFound, ItemNotFound
+from .component import NO_CHANGES, ChangeSink
 
 Json = dict[str, Any]
 
@@ -40,6 +45,18 @@ class Item:
         """A fresh, mutable copy of the item's wire shape."""
         result: dict[str, Any] = orjson.loads(self.body)
         return result
+
+
+def _restored(gallery_id: str, data: Json) -> Item:
+    """An item of a dump: its `wire` JSON, or (from a data dir) its exact
+    `body` bytes and `id`."""
+    if "body" in data:
+        return Item(
+            data["id"], gallery_id, data["sortOrder"], data["seq"], data["body"]
+        )
+    wire = data["wire"]
+    body = orjson.dumps(wire)
+    return Item(wire["id"], gallery_id, data["sortOrder"], data["seq"], body)
 
 
 @dataclass(slots=True)
@@ -72,6 +89,7 @@ class MemoryStore:
         )
         self._sites: dict[str, _Site] = {}
         self._seq = 0
+        self.changes: ChangeSink = NO_CHANGES
 
     # --- component ----------------------------------------------------------------
 
@@ -80,10 +98,12 @@ class MemoryStore:
         with self.lock:
             self._sites = {}
             self._seq = 0
+            self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         with self.lock:
             self._sites.pop(site_id, None)
+            self.changes.changed(self.name, site_id)
 
     def dump(self) -> Json:
         """Every site's galleries and items, items as their exact wire JSON."""
@@ -122,19 +142,12 @@ class MemoryStore:
                     g["id"], g["name"], g["sortOrder"], g["createdDate"], g["seq"]
                 )
                 site.galleries[gallery.id] = gallery
-                site.items[gallery.id] = {
-                    i["wire"]["id"]: Item(
-                        i["wire"]["id"],
-                        gallery.id,
-                        i["sortOrder"],
-                        i["seq"],
-                        orjson.dumps(i["wire"]),
-                    )
-                    for i in g["items"]
-                }
+                items = (_restored(gallery.id, i) for i in g["items"])
+                site.items[gallery.id] = {item.id: item for item in items}
         with self.lock:
             self._sites = sites
             self._seq = int(data["seq"])
+            self.changes.changed(self.name)
 
     def site_ids(self) -> list[str]:
         with self.lock:
@@ -187,6 +200,7 @@ class MemoryStore:
             site = self._site(site_id)
             site.galleries[gallery.id] = gallery
             site.items.setdefault(gallery.id, {})
+            self.changes.changed(self.name, site_id, gallery.id)
 
     def delete_gallery(self, site_id: str, gallery_id: str) -> tuple[Item, ...]:
         """Remove a gallery and its items; return the removed items in order."""
@@ -196,6 +210,9 @@ class MemoryStore:
             del site.galleries[gallery_id]
             site.items.pop(gallery_id, None)
             site.ordered.pop(gallery_id, None)
+            self.changes.changed(self.name, site_id, gallery_id)
+            for item in removed:
+                self.changes.changed(self.name, site_id, f"{gallery_id}/{item.id}")
             return removed
 
     # --- items ------------------------------------------------------------------
@@ -237,6 +254,7 @@ class MemoryStore:
             site = self._sites[site_id]
             site.items[item.gallery_id][item.id] = item
             site.ordered.pop(item.gallery_id, None)
+            self.changes.changed(self.name, site_id, f"{item.gallery_id}/{item.id}")
 
     def delete_items(
         self, site_id: str, gallery_id: str, item_ids: list[str]
@@ -250,4 +268,6 @@ class MemoryStore:
             deleted = [i for i in dict.fromkeys(item_ids) if items.pop(i, None)]
             if deleted:
                 site.ordered.pop(gallery_id, None)
+            for item_id in deleted:
+                self.changes.changed(self.name, site_id, f"{gallery_id}/{item_id}")
             return deleted

@@ -74,16 +74,24 @@ class InProcessControl:
         clock = self.fake.clock
         return clock.now(), clock.frozen
 
+    def _deliver(self) -> None:
+        """Sync webhook mode: send what this thread queued and what became due
+        (a change made without an HTTP request, e.g. a clock move)."""
+        self.fake.webhooks.dispatcher.deliver_now()
+
     def freeze(self, at: datetime | None) -> datetime:
         self.fake.clock.freeze(at)
+        self._deliver()
         return self.fake.clock.now()
 
     def advance(self, seconds: float) -> datetime:
         self.fake.clock.advance(seconds)
+        self._deliver()
         return self.fake.clock.now()
 
     def unfreeze(self) -> None:
         self.fake.clock.unfreeze()
+        self._deliver()
 
     def live(self, site_id: str) -> dict[str, Any]:
         return self.fake.site.live_view(site_id)
@@ -91,7 +99,9 @@ class InProcessControl:
     def add_editor_gallery(
         self, site_id: str, gallery: Mapping[str, Any] | None, page: str
     ) -> dict[str, Any]:
-        return self.fake.site.add_editor_gallery(site_id, gallery, page)
+        added = self.fake.site.add_editor_gallery(site_id, gallery, page)
+        self._deliver()
+        return added
 
     def connect(
         self, site_id: str, widget_id: str, gallery_id: str | None

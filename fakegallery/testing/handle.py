@@ -20,9 +20,12 @@ import requests
 from ..live.actions import DEFAULT_PAGE
 from ..state.clock import parse_time
 from ..state.journal import Query
+from ..state.sites import SiteCopy
 from . import verify
+from .control import InProcessControl
 from .faults import FaultHandle, build_rule
 from .transport import wsgi_session
+from .webhooks import WebhookTools
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -36,13 +39,16 @@ API_PREFIX = "/pro-gallery/v2"
 DEFAULT_API_KEY = "fakegallery-test-key"
 
 
-class GallerySite:
+class GallerySite(WebhookTools):
     """One test's site on the session's server.
 
     Attributes: `url` (origin), `api_url` (`url` + ``/pro-gallery/v2``),
     `site_id`, `headers` (``Authorization`` and ``wix-site-id``), `client` (a
     `requests.Session` sending those headers, ``trust_env=False``), `server`,
     and, in-process only, `app` and `fake` (the FakeGallery behind the server).
+    The webhook methods (`subscribe`, `webhook_receiver`, `deliveries`,
+    `wait_for_delivery`, …) come from WebhookTools (testing/webhooks.py) and
+    are in-process only too.
     """
 
     def __init__(
@@ -64,6 +70,9 @@ class GallerySite:
         self.client.headers.update(self.headers)
         self._sessions: list[requests.Session] = [self.client]
         self._clock_at_start = self._control.clock()
+        self._in_process = isinstance(self._control, InProcessControl)
+        if self._in_process:
+            self._init_webhooks()
 
     @property
     def app(self) -> Flask:
@@ -95,6 +104,17 @@ class GallerySite:
     def state(self) -> dict[str, Any]:
         """This site's galleries with all their items, in wire shape."""
         return self._control.state(self.site_id)
+
+    def snapshot(self) -> SiteCopy:
+        """This site's data, live site and media as a value (cheap: it shares
+        the fake's immutable items). Keep it, e.g. in a session fixture after
+        loading a large fixture once, and `restore` it in later tests."""
+        return self.fake.sites.copy(self.site_id)
+
+    def restore(self, snapshot: SiteCopy) -> None:
+        """Make this site exactly what `snapshot` was, whichever site it was
+        taken from (its events and the clock are left alone)."""
+        self.fake.sites.restore(self.site_id, snapshot)
 
     def events(self) -> list[dict[str, Any]]:
         """Domain events recorded for this site, oldest first."""
@@ -178,10 +198,13 @@ class GallerySite:
     # --- teardown ---------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the clients, restore the clock as it was at setup, and drop
-        this site's data and events (no other site is touched)."""
+        """Close the clients and webhook receivers, drop this site's data,
+        events, webhooks and deliveries (no other site is touched), and
+        restore the clock and the webhook mode as they were at setup."""
         for session in self._sessions:
             session.close()
+        if self._in_process:
+            self._close_webhooks()
         at_start, frozen = self._clock_at_start
         try:
             if frozen:

@@ -133,7 +133,8 @@ class FakeGalleryServer:
            listening socket, and takes the trigger out of the map without
            closing it: the map is empty, so the loop ends;
         3. only then, with no worker and no loop left to write to it, the
-           trigger's pipe is closed.
+           trigger's pipe is closed, and the fake's background webhook sender
+           stops (up to an in-progress attempt's timeout in async mode).
 
         Closing the trigger inside the thunk (or through ``server.close()``)
         races: a worker that just finished a request, or this thread's own
@@ -152,9 +153,12 @@ class FakeGalleryServer:
             thread.join(READY_TIMEOUT)
         else:
             _close_channels(server)
-        if thread.is_alive():
+        stopped = not thread.is_alive()
+        if stopped:
+            trigger.close()
+        self.fake.close()  # the async webhook sender, if one runs
+        if not stopped:
             raise ServerError(f"fakegallery: the server at {self.url} did not stop")
-        trigger.close()
 
     def control(self) -> InProcessControl:
         """How a test handle reaches this server's fake (testing/control.py)."""

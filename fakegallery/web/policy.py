@@ -24,7 +24,14 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from ..errors import FakeGalleryError, Internal, NotFound, from_http
+from ..errors import (
+    FakeGalleryError,
+    HttpRefusal,
+    Internal,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+)
 from .capture import ERROR_CODE
 from .nearest import RouteHints
 
@@ -165,3 +172,27 @@ class Guard:
             exc_info = sys.exc_info() if started else None
             start_response("500 INTERNAL SERVER ERROR", headers, exc_info)
             return [body]
+
+
+def from_http(error: HTTPException, method: str, path: str) -> FakeGalleryError:
+    """The fake's error for an exception werkzeug raised while routing or
+    reading a request."""
+    status = error.code or 500
+    if status == 404:
+        return NotFound(f"no endpoint at {method} {path}")
+    if status == 405:
+        allowed = sorted(getattr(error, "valid_methods", None) or ())
+        return MethodNotAllowed(
+            f"{method} is not allowed on {path}; use {', '.join(allowed)}",
+            {"allowed": allowed},
+        )
+    if status == 413:
+        return PayloadTooLarge(
+            f"the request body is larger than the limit ({error.description})"
+        )
+    location = getattr(error, "new_url", None)
+    if location:
+        return HttpRefusal(
+            status, f"{path} moved to {location}", {"location": location}
+        )
+    return HttpRefusal(status, error.description or str(error))
