@@ -13,7 +13,8 @@ from flask import Flask, Response, g
 
 from . import dashboard
 from .config import Settings
-from .control import index, pictures, transfer
+from .control import fixtures as control_fixtures
+from .control import index, pictures, site_settings, transfer
 from .control import journal as journal_routes
 from .control import routes as control
 from .control.webhooks import routes as webhooks
@@ -49,6 +50,8 @@ def create_app(
     app.url_map.converters["apiprefix"] = api.PrefixConverter
     app.register_blueprint(api.bp)  # under every prefix in api.PREFIXES
     app.register_blueprint(control.bp)
+    app.register_blueprint(site_settings.bp)
+    app.register_blueprint(control_fixtures.bp)
     app.register_blueprint(transfer.bp)
     app.register_blueprint(journal_routes.bp)
     webhooks.install(app)  # /_fake/webhooks, and sync delivery after requests

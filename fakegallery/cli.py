@@ -16,7 +16,7 @@ import click
 
 from .app import create_app, get_fake
 from .cli_options import parse_settings, warn_if_exposed
-from .errors import StorageFailed
+from .errors import FakeGalleryError, StorageFailed
 from .seeding.fixtures import FixtureError, builtin_dir
 from .transfer import commands
 
@@ -183,8 +183,8 @@ def serve(
         start = _demo(demo_galleries, demo_items)
     try:
         app = create_app(config, populate=start)
-    except (FixtureError, ValueError, StorageFailed) as exc:
-        fail(str(exc))
+    except (FixtureError, ValueError, StorageFailed, FakeGalleryError) as exc:
+        fail(str(exc))  # FakeGalleryError: a missing extra (--demo without Faker)
     fake = get_fake(app)
     if fake.durable is not None:
         wanted = "FIXTURES" in config or start is not None
@@ -196,11 +196,18 @@ def serve(
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
-    # Port file and SIGTERM handler first: whoever sees the first line may
-    # read the file or stop the server right away.
+    # Port file and signal handlers first: whoever sees the first line may read
+    # the file or stop the server right away. SIGINT explicitly: a background
+    # job of a non-interactive shell starts with it ignored.
     if port_file is not None:
-        port_file.write_text(f"{bound}\n")
+        try:
+            port_file.write_text(f"{bound}\n")
+        except OSError as exc:
+            server.close()
+            fake.close()
+            fail(f"cannot write --port-file {port_file}: {exc.strerror or exc}")
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     try:
         # Inside the try: a signal right after this line is a clean stop too.
         click.echo(f"fakegallery serving on http://{shown}:{bound}")
@@ -287,10 +294,10 @@ def demo_command(
     counts = [items] * galleries
     if large_gallery is not None and counts:
         counts[0] = large_gallery
-    data = demo.generate(galleries, counts, seed=seed, site_id=site_id)
     try:
+        data = demo.generate(galleries, counts, seed=seed, site_id=site_id)
         fixtures.validate(data, "generated data")
-    except FixtureError as exc:
+    except (FixtureError, FakeGalleryError) as exc:
         fail(str(exc))
     payload = demo.dumps(data)
     if out is None:

@@ -1,13 +1,16 @@
-"""Helpers of the `serve` command: `--config` pairs and the warning for a
-server reachable beyond loopback."""
+"""Helpers of the `serve` command: `--config` pairs (also the pytest plugin's
+`--fakegallery-config`) and the warning for a server reachable beyond
+loopback."""
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 import click
+
+from .config import SettingsError
 
 
 def warn_if_exposed(host: str) -> None:
@@ -29,16 +32,29 @@ def warn_if_exposed(host: str) -> None:
 def parse_settings(
     pairs: tuple[str, ...], fail: Callable[[str], NoReturn]
 ) -> list[tuple[str, Any]]:
-    """`--config KEY=JSON` pairs; a value that is not JSON is a bare string."""
+    """`--config KEY=JSON` pairs; a value that is not JSON is a bare string
+    (parse_assignments, which the pytest plugin's option uses too)."""
+    try:
+        return list(parse_assignments(pairs, "--config").items())
+    except SettingsError as exc:
+        fail(str(exc))
+
+
+def parse_assignments(pairs: Iterable[str], source: str) -> dict[str, Any]:
+    """``KEY=JSON`` strings (the command line's and pytest's form) to a mapping:
+    the value is JSON, or a plain string when it is not valid JSON, so
+    ``AUTH=strict`` works. Keys are upper-cased; `source` names the option in
+    errors. The values are checked later, with every other setting."""
     import orjson
 
-    parsed: list[tuple[str, Any]] = []
+    parsed: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
+        key = key.strip().upper()
         if not sep or not key:
-            fail(f"--config wants KEY=JSON, got {pair!r}")
+            raise SettingsError(f"{source} wants KEY=JSON, got {pair!r}")
         try:
-            parsed.append((key.upper(), orjson.loads(value)))
+            parsed[key] = orjson.loads(value)
         except orjson.JSONDecodeError:
-            parsed.append((key.upper(), value))  # a bare string
+            parsed[key] = value
     return parsed

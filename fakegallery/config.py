@@ -35,8 +35,8 @@ RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
 DEFAULT_SITE_ID = "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b"
 
-_TRUE = ("true", "1", "yes", "on")
-_FALSE = ("false", "0", "no", "off")
+_TRUE = ("true", "1", "yes")
+_FALSE = ("false", "0", "no")
 
 
 class SettingsError(ValueError):
@@ -152,6 +152,11 @@ class Settings:
             if key in config:
                 values[f.name] = _PARSERS[f.name](key, config[key])
         return cls(**values)
+
+
+def parse_setting(key: str, value: Any) -> Any:
+    """Check and convert one setting's value (`key` upper-case, known)."""
+    return _PARSERS[key.lower()](key, value)
 
 
 # --- parsing each setting ---------------------------------------------------------

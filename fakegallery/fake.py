@@ -24,6 +24,7 @@ from .state.journal import Journal
 from .state.live import LiveModel
 from .state.media import MediaLibrary
 from .state.ratelimit import RateLimiter
+from .state.site_settings import SiteSettings
 from .state.sites import SiteParts
 from .state.store import MemoryStore
 
@@ -50,7 +51,12 @@ class FakeGallery:
         frozen = parse_time(settings.frozen_time) if settings.frozen_time else None
         self.clock = Clock(frozen)
         self.ids = Ids(settings.seed)
-        self.store = MemoryStore(self.lock, settings.item_sort_desc)
+        #: The per-site overrides of some settings (state/site_settings.py).
+        self.site_settings = SiteSettings(settings, self.lock)
+        self.store = MemoryStore(
+            self.lock,
+            lambda site_id: bool(self.site_settings.switch(site_id, "item_sort_desc")),
+        )
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
         #: One site across store, live model and media (copy, clear, put).
@@ -80,6 +86,7 @@ class FakeGallery:
             [
                 self.clock,
                 self.ids,
+                self.site_settings,
                 self.store,
                 self.live,
                 self.media,
@@ -92,7 +99,7 @@ class FakeGallery:
             ]
         )
         self.gallery = GalleryApi(
-            settings=settings,
+            site_settings=self.site_settings,
             lock=self.lock,
             store=self.store,
             clock=self.clock,

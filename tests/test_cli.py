@@ -3,15 +3,16 @@ file, SIGTERM, one-line errors with exit code 2), `demo`, and --help."""
 
 from __future__ import annotations
 
+import os
 import re
 import select
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 import click
 import orjson
@@ -88,9 +89,44 @@ def test_serve_signal_right_after_first_line_is_a_clean_stop(
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=TIMEOUT)
     finally:
-        proc.kill() if proc.poll() is None else None
+        _reap(proc)
     assert proc.returncode == 0, err
     assert "Aborted" not in err
+
+
+def _reap(proc: subprocess.Popen[str]) -> None:
+    """Kill a server a test could not stop, and wait for it (no zombie, and no
+    ResourceWarning about a process still running in a later test)."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.communicate(timeout=TIMEOUT)
+
+
+def test_serve_sigint_stops_it_in_a_background_job_of_a_script() -> None:
+    """A non-interactive shell starts `cmd &` with SIGINT ignored, and Python
+    then installs no KeyboardInterrupt handler: serve must install its own."""
+    script = '"$@" & echo "pid=$!"; wait $!; echo "status=$?"'
+    shell = subprocess.Popen(
+        ["bash", "-c", script, "bash", *SERVE, "--port", "0", "--no-fixtures"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pid = 0
+    try:
+        lines = [_first_line(shell.stdout), _first_line(shell.stdout)]  # type: ignore[arg-type]
+        pid = int(next(line for line in lines if line.startswith("pid="))[4:])
+        assert any(FIRST_LINE.match(line) for line in lines), lines
+        os.kill(pid, signal.SIGINT)
+        out, err = shell.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("SIGINT did not stop the background server")
+    finally:
+        if shell.poll() is None and pid:
+            os.kill(pid, signal.SIGKILL)
+        _reap(shell)
+    assert out.splitlines() == ["status=0"], err
+    assert "Traceback" not in err
 
 
 def test_serve_demo_serves_generated_data(http: requests.Session) -> None:
@@ -175,6 +211,110 @@ def test_serve_bad_fixture_one_line_exit_2(tmp_path: Path) -> None:
     [line] = result.stderr.splitlines()
     assert line.startswith(f"fakegallery: error: {bad}: ")
     assert "galleries[0].items[0].video.videoInfo: is required" in line
+
+
+@pytest.fixture
+def fails_before_serving(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[..., str]:
+    """Run the CLI in-process; it must fail before serving (a server that got
+    as far as binding fails the test instead of serving in the test process):
+    exit 2, nothing on stdout, exactly one line on stderr, which is returned."""
+
+    def no_server(*args: object, **kw: object) -> NoReturn:
+        raise AssertionError("serve went on to bind a port")
+
+    monkeypatch.setattr("waitress.server.create_server", no_server)
+
+    def run(args: list[str], **env: str) -> str:
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 2, (result.output, result.exception)
+        assert result.stdout == ""
+        [line] = result.stderr.splitlines()
+        assert line.startswith("fakegallery: error: ")
+        return line.removeprefix("fakegallery: error: ")
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--config", "NOPE=1"], "unknown setting NOPE"),
+        (
+            ["--config", "ITEM_SORT_DEC=true"],
+            "unknown setting ITEM_SORT_DEC; did you mean ITEM_SORT_DESC?",
+        ),
+        (
+            ["--config", "ITEM_SORT_DESC=maybe"],
+            "ITEM_SORT_DESC must be true or false (or 1/0, yes/no), not 'maybe'",
+        ),
+        (["--config", "SEED"], "--config wants KEY=JSON, got 'SEED'"),
+        (
+            ["--config", "FROZEN_TIME=yesterday"],
+            "FROZEN_TIME: 'yesterday' is not an RFC3339 date-time such as "
+            "2026-01-02T03:04:05Z",
+        ),
+    ],
+)
+def test_serve_bad_setting_one_line_exit_2(
+    fails_before_serving: Callable[..., str], args: list[str], message: str
+) -> None:
+    assert fails_before_serving(["serve", "--port", "0", *args]) == message
+
+
+def test_serve_typo_in_the_environment_one_line_exit_2(
+    fails_before_serving: Callable[..., str],
+) -> None:
+    line = fails_before_serving(
+        ["serve", "--port", "0", "--no-fixtures"], FAKEGALLERY_STRICT_MEDA="true"
+    )
+    assert line == "unknown setting STRICT_MEDA; did you mean STRICT_MEDIA?"
+
+
+def test_serve_unwritable_wire_log_one_line_exit_2(
+    fails_before_serving: Callable[..., str], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing-dir" / "wire.jsonl"
+    line = fails_before_serving(
+        ["serve", "--port", "0", "--no-fixtures", "--config", f"WIRE_LOG={target}"]
+    )
+    assert line == f"WIRE_LOG: cannot append to {target}: No such file or directory"
+
+
+def test_serve_port_file_in_a_missing_dir_exit_2_before_serving(
+    tmp_path: Path,
+) -> None:
+    port_file = tmp_path / "missing-dir" / "port"
+    proc = subprocess.run(
+        [*SERVE, "--no-fixtures", "--port", "0", "--port-file", str(port_file)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""  # never said it was serving
+    assert proc.stderr.splitlines() == [
+        f"fakegallery: error: cannot write --port-file {port_file}: "
+        "No such file or directory"
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["serve", "--port", "0", "--demo", "2"], ["demo", "--galleries", "1"]],
+    ids=["serve", "demo"],
+)
+def test_demo_without_faker_one_line_naming_the_extra(
+    fails_before_serving: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, "faker", None)  # as if not installed
+    line = fails_before_serving(args)
+    assert line.endswith(
+        "need Faker, which the [demo] extra installs: pip install 'fakegallery[demo]'"
+    )
 
 
 def test_demo_stdout_is_the_seeded_fixture() -> None:

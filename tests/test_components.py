@@ -28,7 +28,9 @@ def png() -> bytes:
 
 def fill(fake: FakeGallery, site: str) -> None:
     """Touch every component for `site`: galleries, items, a widget, media,
-    the published flag, events, a webhook and its (paused) deliveries."""
+    the published flag, events, a webhook and its (paused) deliveries,
+    per-site settings."""
+    fake.site_settings.update(site, {"ITEM_SORT_DESC": True})
     fake.webhooks.dispatcher.set_mode("paused")
     fake.webhooks.subscriptions.add(f"http://127.0.0.1:9/{site}", None, site)
     image = {"image": {"imageInfo": {"id": "m.jpg", "width": 4, "height": 3}}}
@@ -60,6 +62,7 @@ def test_every_component_follows_the_protocol(fake: FakeGallery) -> None:
     assert names == [
         "clock",
         "ids",
+        "site_settings",
         "store",
         "live",
         "media",
@@ -112,6 +115,7 @@ def test_drop_site_forgets_one_site_in_every_component(fake: FakeGallery) -> Non
     assert SITE not in dumped["store"]["sites"]
     assert SITE not in dumped["live"]
     assert SITE not in dumped["media"]
+    assert dumped["site_settings"]["sites"] == {OTHER: {"ITEM_SORT_DESC": True}}
 
 
 def test_dump_restore_round_trip_through_json(fake: FakeGallery) -> None:

@@ -541,3 +541,15 @@ def test_deprecated_delete_items_bad_guid_is_400(
     response = api.delete(items_path, query_string={"itemsIds": "x"})
     check_violation(response, "itemsIds[0]", "FORMAT")
     assert len(api.get(items_path).json["items"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"), [("", "itemsIds[0]"), ("{0},,{1}", "itemsIds[1]")]
+)
+def test_deprecated_delete_items_empty_entry_is_400(
+    api, items_path, three, check_violation, raw, field
+):
+    query = raw.format(*three)
+    response = api.delete(f"{items_path}?itemsIds={query}")
+    check_violation(response, field, "FORMAT")
+    assert len(api.get(items_path).json["items"]) == 3

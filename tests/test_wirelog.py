@@ -7,9 +7,12 @@ from typing import Any
 
 import orjson
 import pytest
+import requests
 from flask import Flask
 
 from fakegallery import create_app, get_fake
+from fakegallery.config import SettingsError
+from fakegallery.testing.server import FakeGalleryServer
 from fakegallery.web.capture import Capture
 from fakegallery.web.wirelog import WireLog, mask
 
@@ -146,3 +149,30 @@ def test_from_the_environment(monkeypatch: pytest.MonkeyPatch, log_path: Path) -
 )
 def test_mask(secret: str, shown: str) -> None:
     assert mask(secret) == shown
+
+
+def test_unwritable_log_at_start_settings_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as caught:
+        create_app({"WIRE_LOG": str(tmp_path)})  # a directory
+    assert str(caught.value) == f"WIRE_LOG: cannot append to {tmp_path}: Is a directory"
+
+
+def test_failure_in_the_middleware_json_500_over_http(log_path: Path) -> None:
+    """The log file goes away under a running server: the failure happens in the
+    fake's own WSGI middleware, outside Flask, and the answer is still a
+    Wix-shaped JSON 500 (web/policy.py Guard), not waitress's plain text."""
+    app = create_app({"WIRE_LOG": str(log_path)})
+    with FakeGalleryServer(app) as server, requests.Session() as http:
+        log_path.unlink()
+        log_path.mkdir()  # appending to it now fails: IsADirectoryError
+        http.trust_env = False
+        response = http.get(
+            server.url + "/pro-gallery/v2/galleries", headers={"Authorization": "k"}
+        )
+        [error] = server.take_errors()
+    assert response.status_code == 500
+    assert response.headers["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["details"]["applicationError"]["code"] == "INTERNAL"
+    assert "IsADirectoryError" in body["message"]
+    assert isinstance(error, IsADirectoryError)

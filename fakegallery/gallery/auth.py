@@ -10,6 +10,7 @@ from flask import request
 from ..config import MANAGE, PERMISSIONS, READ, Settings
 from ..errors import PermissionDenied, SiteNotPublished, Unauthenticated
 from ..state.live import LiveModel
+from ..state.site_settings import SiteSettings
 
 ALL = frozenset(PERMISSIONS)
 #: `X-Fake-Elevate: true` lends one call the permission it needs (ALLOW_ELEVATE).
@@ -50,15 +51,17 @@ def addressed_site(settings: Settings) -> str | None:
     return bound or settings.default_site_id
 
 
-def authorize(settings: Settings, live: LiveModel, permission: str) -> Caller:
+def authorize(site_settings: SiteSettings, live: LiveModel, permission: str) -> Caller:
     """Authenticate the request and check that it may use `permission`.
 
     401 without a key (or, in strict mode, with an undeclared one); 403 when the
     key lacks the permission, is bound to another site, or no site is known.
     `PRO_GALLERY.MANAGE` includes reading (§3.2: the Manage scope reads too).
     `X-Fake-Elevate: true` grants a missing permission for this call (unless
-    ALLOW_ELEVATE is off); then 428 SITE_NOT_PUBLISHED for an unpublished site.
+    ALLOW_ELEVATE is off, for the addressed site); then 428 SITE_NOT_PUBLISHED
+    for an unpublished site.
     """
+    settings = site_settings.settings
     site_header = request.headers.get("wix-site-id", "").strip() or None
     token = _token()
     key = None
@@ -91,7 +94,8 @@ def authorize(settings: Settings, live: LiveModel, permission: str) -> Caller:
     if permission not in granted:
         # docs/live-site.md rule 7: only 'pro-gallery.manage' may write, "You can
         # override the permissions with the wix-auth elevate() function".
-        if elevate in ("true", "1", "yes") and settings.allow_elevate:
+        allowed = site_settings.switch(site_id, "allow_elevate")
+        if elevate in ("true", "1", "yes") and allowed:
             elevated = True
         else:
             disabled = " (ALLOW_ELEVATE is off)" if elevate else ""

@@ -75,6 +75,7 @@ class GalleryOperations(GalleryRules):
             if sort_order is None:
                 sort_order = self.free_sort_order(galleries.values())
             self.check_unique(
+                site_id,
                 "gallery",
                 "on this site",
                 {**galleries, gallery_id: sort_order},
@@ -99,6 +100,7 @@ class GalleryOperations(GalleryRules):
                     self.new_item(gallery_id, entry, value, now, item_id=new_id)
                 )
             self.check_unique(
+                site_id,
                 "item",
                 f"in gallery '{gallery_id}'",
                 {i.id: i.sort_order for i in items},
@@ -134,7 +136,9 @@ class GalleryOperations(GalleryRules):
             if "sortOrder" in spec:
                 galleries = {g.id: g.sort_order for g in store.list_galleries(site_id)}
                 galleries[gallery_id] = sort_order
-                self.check_unique("gallery", "on this site", galleries, [gallery_id])
+                self.check_unique(
+                    site_id, "gallery", "on this site", galleries, [gallery_id]
+                )
             current = {i.id: i for i in store.list_items(site_id, gallery_id)}
             explicit = [e.get("sortOrder") for e in spec.get("items", ())]
             taken = [i.sort_order for i in current.values()] + explicit
@@ -160,7 +164,11 @@ class GalleryOperations(GalleryRules):
             final = {i.id: i.sort_order for i in current.values()}
             final.update({i.id: i.sort_order for i in changed})
             self.check_unique(
-                "item", f"in gallery '{gallery_id}'", final, [i.id for i in changed]
+                site_id,
+                "item",
+                f"in gallery '{gallery_id}'",
+                final,
+                [i.id for i in changed],
             )
             gallery = Gallery(
                 gallery_id, name, sort_order, gallery.created_date, gallery.seq

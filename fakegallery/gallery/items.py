@@ -47,6 +47,7 @@ class ItemOperations(GalleryRules):
             new_id = self.fresh_id(site_id)
             item = self.new_item(gallery_id, entry, value, now, item_id=new_id)
             self.check_unique(
+                site_id,
                 "item",
                 f"in gallery '{gallery_id}'",
                 {**current, item.id: value},
@@ -74,7 +75,7 @@ class ItemOperations(GalleryRules):
                 }
                 final[item_id] = item.sort_order
                 self.check_unique(
-                    "item", f"in gallery '{gallery_id}'", final, [item_id]
+                    site_id, "item", f"in gallery '{gallery_id}'", final, [item_id]
                 )
             store.put_item(site_id, item)
             self.item_event(

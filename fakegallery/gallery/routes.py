@@ -59,7 +59,8 @@ def _view(op: Operation) -> Callable[..., Response]:
             answer = apply_faults(fake, op, site, prefix)
             if answer is not None:
                 return answer
-        site_id = authorize(settings, fake.live, op.permission).site_id
+        site_id = authorize(fake.site_settings, fake.live, op.permission).site_id
+        settings = fake.site_settings.of(site_id)  # with the site's overrides
         if fake.rate_limit.enabled:
             check_rate(fake, site_id, api_token())
         relaxed: list[FieldViolation] | None = None

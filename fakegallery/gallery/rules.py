@@ -16,12 +16,12 @@ from typing import Any
 
 import orjson
 
-from ..config import Settings
 from ..errors import DuplicateSortOrder
 from ..state import events as ev
 from ..state.clock import Clock, Ids, format_precise
 from ..state.events import EventLog
 from ..state.media import MediaLibrary
+from ..state.site_settings import SiteSettings
 from ..state.store import Gallery, Item, MemoryStore
 from .media_check import require_media
 from .operations import DEFAULT_ITEM_LIMIT
@@ -38,7 +38,7 @@ class GalleryRules:
     def __init__(
         self,
         *,
-        settings: Settings,
+        site_settings: SiteSettings,
         lock: threading.RLock,
         store: MemoryStore,
         clock: Clock,
@@ -46,14 +46,19 @@ class GalleryRules:
         events: EventLog,
         media: MediaLibrary,
     ) -> None:
-        self.settings = settings
+        #: The app's settings with each site's overrides.
+        self.site_settings = site_settings
         self.lock = lock
         self.store = store
         self.clock = clock
         self.ids = ids
         self.events = events
         self.media = media
-        self.wire = WireBuilder(settings.drop_undefined_strings)
+        self.wire = WireBuilder(site_settings.settings.drop_undefined_strings)
+
+    def switch(self, site_id: str, name: str) -> Any:
+        """A setting as in force for one site (state/site_settings.py)."""
+        return self.site_settings.switch(site_id, name)
 
     # --- shapes ---------------------------------------------------------------------
 
@@ -147,13 +152,14 @@ class GalleryRules:
 
     def check_unique(
         self,
+        site_id: str,
         kind: str,
         where: str,
         final: Mapping[str, float | None],
         changed: Iterable[str],
     ) -> None:
         """Reject a changed entity whose sortOrder another one also has (§6.1)."""
-        if not self.settings.reject_duplicate_sort_order:
+        if not self.switch(site_id, "reject_duplicate_sort_order"):
             return
         counts = Counter(v for v in final.values() if v is not None)
         for entity_id in changed:
@@ -171,7 +177,7 @@ class GalleryRules:
     def check_media(self, site_id: str, data: Mapping[str, Any]) -> None:
         """STRICT_MEDIA (docs/live-site.md, rule 5): every image of a validated
         write must be in the site's Media Manager."""
-        if self.settings.strict_media:
+        if self.switch(site_id, "strict_media"):
             require_media(self.media.ids(site_id), data)
 
     # --- events (docs/behaviour.md §8.1) --------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from ..errors import FORMAT, MAX_SIZE, REQUIRED_FIELD, InvalidArgument
+from ..extras import MEDIA, require
 from ..state.clock import Ids
 from ..state.media import Media, MediaLibrary
 
@@ -46,7 +47,8 @@ def upload_media(
             MAX_SIZE,
             maxSize=MAX_UPLOAD_BYTES,
         )
-    from PIL import Image  # imported on first upload: keeps start-up fast
+    # Imported on first upload: Pillow is the `media` extra (MissingExtra names it).
+    Image = require("PIL.Image", MEDIA)
 
     try:
         with Image.open(BytesIO(data)) as image:

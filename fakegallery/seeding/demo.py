@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from faker import Faker
 
+from ..extras import DEMO, require
 from ..state.clock import Ids, format_time
 
 #: Generated dates lie in the 400 days after this instant.
@@ -64,7 +64,8 @@ def dumps(data: dict[str, Any]) -> bytes:
 class _Generator:
     def __init__(self, seed: int) -> None:
         self.ids = Ids(seed)
-        self.faker = Faker("en_US")
+        # Imported here: Faker is the `demo` extra, and a MissingExtra names it.
+        self.faker = require("faker", DEMO).Faker("en_US")
         self.faker.seed_instance(self.ids.derive("demo"))
         self.rng = self.faker.random
         self.owner = self.faker.hexify("^^^^^^")

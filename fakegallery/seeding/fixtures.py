@@ -154,7 +154,10 @@ def check_duplicates(
                 entries.append((f"{i_where}.id", item.get("id")))
                 value = item.get("sortOrder")
                 if value is not None:
-                    if value in orders and fake.settings.reject_duplicate_sort_order:
+                    unique = fake.site_settings.switch(
+                        site, "reject_duplicate_sort_order"
+                    )
+                    if value in orders and unique:
                         raise FixtureError(
                             f"{i_where}.sortOrder: {value} is also "
                             f"{orders[value]}.sortOrder in the same gallery"
@@ -209,6 +212,22 @@ def load(
     unknown keys, duplicate ids and sortOrders) before any is stored."""
     loose = fake.settings.loose_fixtures or fake.settings.loose
     parsed = [(str(p), parse(p, loose)) for ref in refs for p in resolve(ref)]
+    return _load_all(fake, parsed, site_id)
+
+
+def load_documents(
+    fake: FakeGallery, documents: Iterable[tuple[str, Any]], site_id: str | None = None
+) -> list[str]:
+    """Like `load`, for fixture documents already read: (source, raw JSON)
+    pairs, e.g. sent to POST /_fake/fixtures. All or nothing."""
+    loose = fake.settings.loose_fixtures
+    parsed = [(src, validate(raw, src, loose)) for src, raw in documents]
+    return _load_all(fake, parsed, site_id)
+
+
+def _load_all(
+    fake: FakeGallery, parsed: list[tuple[str, dict[str, Any]]], site_id: str | None
+) -> list[str]:
     loads = [(src, target_site(fake, d, src, site_id), d) for src, d in parsed]
     with fake.lock:
         check_duplicates(fake, loads)

@@ -12,6 +12,7 @@ stores what the keys name (fakegallery/persistence/rows.py).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -62,7 +63,8 @@ def _restored(gallery_id: str, data: Json) -> Item:
 class _Site:
     galleries: dict[str, Gallery] = field(default_factory=dict)
     items: dict[str, dict[str, Item]] = field(default_factory=dict)
-    ordered: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    #: gallery → (descending?, its items in that order): a cache.
+    ordered: dict[str, tuple[bool, tuple[Item, ...]]] = field(default_factory=dict)
 
 
 class MemoryStore:
@@ -73,10 +75,18 @@ class MemoryStore:
     name: ClassVar[str] = "store"
 
     def __init__(
-        self, lock: threading.RLock | None = None, item_sort_desc: bool = False
+        self,
+        lock: threading.RLock | None = None,
+        item_sort_desc: bool | Callable[[str], bool] = False,
     ) -> None:
         self.lock = lock or threading.RLock()
-        self.item_sort_desc = item_sort_desc
+        #: Per site: list items by descending sortOrder (ITEM_SORT_DESC, which
+        #: a site can override: state/site_settings.py).
+        self.descending: Callable[[str], bool] = (
+            item_sort_desc
+            if callable(item_sort_desc)
+            else lambda site_id: bool(item_sort_desc)
+        )
         self._sites: dict[str, _Site] = {}
         self._seq = 0
         self.changes: ChangeSink = NO_CHANGES
@@ -217,17 +227,18 @@ class MemoryStore:
         with self.lock:
             self.get_gallery(site_id, gallery_id)
             site = self._sites[site_id]
+            descending = self.descending(site_id)
             cached = site.ordered.get(gallery_id)
-            if cached is None:
-                sign = -1.0 if self.item_sort_desc else 1.0
-                cached = tuple(
+            if cached is None or cached[0] != descending:
+                sign = -1.0 if descending else 1.0
+                items = tuple(
                     sorted(
                         site.items[gallery_id].values(),
                         key=lambda i: (sign * (i.sort_order or 0.0), i.seq),
                     )
                 )
-                site.ordered[gallery_id] = cached
-            return cached
+                cached = site.ordered[gallery_id] = (descending, items)
+            return cached[1]
 
     def get_item(self, site_id: str, gallery_id: str, item_id: str) -> Item:
         with self.lock:

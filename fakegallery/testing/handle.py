@@ -1,26 +1,38 @@
 """The handle a test gets from the `fakegallery` fixture: one isolated site on
-the session's in-process server, with a client, its data, the clock and the
-live site."""
+the session's server, with a client, its data, the clock and the live site.
+
+The server is the in-process `FakeGalleryServer`, or with `--fakegallery-url` an
+`ExternalServer` reached over HTTP only; the handle speaks to either through a
+`SiteControl` (control.py), so the same test runs against both. What needs the
+fake in this process (`app`, `fake`, `wsgi_client()`, `take_errors()`, the
+journal assertions and fault rules) raises `InProcessOnly` in external mode.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
 from ..live.actions import DEFAULT_PAGE
-from ..seeding import fixtures
 from ..state.clock import parse_time
 from ..state.journal import Query
 from ..state.sites import SiteCopy
 from . import verify
+from .control import InProcessControl
 from .faults import FaultHandle, build_rule
-from .server import FakeGalleryServer
 from .transport import wsgi_session
 from .webhooks import WebhookTools
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from ..fake import FakeGallery
+    from .external import ExternalServer
+    from .server import FakeGalleryServer
 
 API_PREFIX = "/pro-gallery/v2"
 #: Any non-empty key has full rights in the default AUTH="open" mode.
@@ -28,35 +40,49 @@ DEFAULT_API_KEY = "fakegallery-test-key"
 
 
 class GallerySite(WebhookTools):
-    """One test's site on the shared in-process server.
+    """One test's site on the session's server.
 
     Attributes: `url` (origin), `api_url` (`url` + ``/pro-gallery/v2``),
     `site_id`, `headers` (``Authorization`` and ``wix-site-id``), `client` (a
     `requests.Session` sending those headers, ``trust_env=False``), `server`,
-    `app` and `fake` (the FakeGallery behind the server). The webhook methods
-    (`subscribe`, `webhook_receiver`, `deliveries`, `wait_for_delivery`, …)
-    come from WebhookTools (testing/webhooks.py).
+    and, in-process only, `app` and `fake` (the FakeGallery behind the server).
+    The webhook methods (`subscribe`, `webhook_receiver`, `deliveries`,
+    `wait_for_delivery`, …) come from WebhookTools (testing/webhooks.py) and
+    are in-process only too.
     """
 
     def __init__(
-        self, server: FakeGalleryServer, site_id: str, api_key: str = DEFAULT_API_KEY
+        self,
+        server: FakeGalleryServer | ExternalServer,
+        site_id: str | None = None,
+        api_key: str = DEFAULT_API_KEY,
     ) -> None:
         self.server = server
-        self.app = server.app
-        self.fake = server.fake
+        self._control = server.control()
         self.url = server.url
         self.api_url = self.url + API_PREFIX
-        self.site_id = site_id
-        self.headers = {"Authorization": api_key, "wix-site-id": site_id}
+        self.site_id = site_id or self._control.new_site_id()
+        self.headers = {"Authorization": api_key, "wix-site-id": self.site_id}
         self.client = requests.Session()
         self.client.trust_env = (
             False  # no proxy lookup for loopback (docs/contributing.md, benchmarks)
         )
         self.client.headers.update(self.headers)
         self._sessions: list[requests.Session] = [self.client]
-        clock = self.fake.clock
-        self._clock_at_start = clock.now() if clock.frozen else None
-        self._init_webhooks()
+        self._clock_at_start = self._control.clock()
+        self._in_process = isinstance(self._control, InProcessControl)
+        if self._in_process:
+            self._init_webhooks()
+
+    @property
+    def app(self) -> Flask:
+        """The Flask app (in-process only)."""
+        return self.server.app
+
+    @property
+    def fake(self) -> FakeGallery:
+        """The FakeGallery behind the server (in-process only)."""
+        return self.server.fake
 
     @property
     def dashboard_url(self) -> str:
@@ -73,11 +99,11 @@ class GallerySite(WebhookTools):
         """Load a shipped fixture name (``"basic"``) or a JSON file path into
         this site (the file's own siteId is ignored). Fails with the file name
         and field path on a bad file (fixtures.FixtureError)."""
-        fixtures.load(self.fake, [fixture], site_id=self.site_id)
+        self._control.load(self.site_id, fixture)
 
     def state(self) -> dict[str, Any]:
         """This site's galleries with all their items, in wire shape."""
-        return self.fake.gallery.site_state(self.site_id)
+        return self._control.state(self.site_id)
 
     def snapshot(self) -> SiteCopy:
         """This site's data, live site and media as a value (cheap: it shares
@@ -92,30 +118,24 @@ class GallerySite(WebhookTools):
 
     def events(self) -> list[dict[str, Any]]:
         """Domain events recorded for this site, oldest first."""
-        return [e.to_record() for e in self.fake.events.list(self.site_id)]
+        return self._control.events(self.site_id)
 
     # --- the clock (per app: it moves time for every site on the server) -------------
 
     def now(self) -> datetime:
-        return self.fake.clock.now()
+        return self._control.clock()[0]
 
     def freeze(self, at: str | datetime | None = None) -> datetime:
         """Stop the fake's clock at `at` (RFC3339 or datetime; default: now)."""
         instant = parse_time(at) if isinstance(at, str) else at
-        self.fake.clock.freeze(instant)
-        self._send_webhooks()
-        return self.fake.clock.now()
+        return self._control.freeze(instant)
 
     def advance(self, seconds: float) -> datetime:
-        """Move the clock forward (freezing it first if it runs). Webhook
-        retries that become due are sent (before this returns in sync mode)."""
-        self.fake.clock.advance(seconds)
-        self._send_webhooks()
-        return self.fake.clock.now()
+        """Move the clock forward (freezing it first if it runs)."""
+        return self._control.advance(seconds)
 
     def unfreeze(self) -> None:
-        self.fake.clock.unfreeze()
-        self._send_webhooks()
+        self._control.unfreeze()
 
     # --- socket-free access -----------------------------------------------------------
 
@@ -126,12 +146,21 @@ class GallerySite(WebhookTools):
         self._sessions.append(session)
         return session
 
+    # --- per-site settings --------------------------------------------------------
+
+    def configure(self, **settings: Any) -> dict[str, Any]:
+        """Override per-site settings for this site only, e.g.
+        ``configure(ITEM_SORT_DESC=True, STRICT_MEDIA=True)``; None goes back
+        to the server's value. Returns the site's overrides. Unknown or
+        app-wide keys raise SettingsError (docs/configuration.md)."""
+        return self._control.update_settings(self.site_id, settings)
+
     # --- server-side errors -----------------------------------------------------------
 
     def take_errors(self) -> list[BaseException]:
         """Return and forget the exceptions the fake raised so far, e.g. in a
         test that provokes a 500 on purpose (otherwise they fail the test)."""
-        return self.server.take_errors()
+        return self._control.take_errors()
 
     # --- the live site (docs/live-site.md) ------------------------------------
 
@@ -140,7 +169,7 @@ class GallerySite(WebhookTools):
         code sees them (`items`, the $w.Gallery shape) and in the REST wire
         shape (`wireItems`), with `empty: true` for a widget whose gallery is
         gone and the items dropped by conversion (and why)."""
-        return self.fake.site.live_view(self.site_id)
+        return self._control.live(self.site_id)
 
     def add_editor_gallery(
         self,
@@ -149,25 +178,22 @@ class GallerySite(WebhookTools):
     ) -> dict[str, Any]:
         """Add a gallery as the Editor would: a backend gallery plus a widget
         with the same id on `page`. Returns ``{gallery, widget}``."""
-        added = self.fake.site.add_editor_gallery(self.site_id, gallery, page)
-        self._send_webhooks()
-        return added
+        return self._control.add_editor_gallery(self.site_id, gallery, page)
 
     def connect(self, widget_id: str, gallery_id: str | None) -> dict[str, Any]:
         """Show backend gallery `gallery_id` in a widget "from code" (None
         shows the widget's own gallery again)."""
-        return self.fake.site.connect(self.site_id, widget_id, gallery_id)
+        return self._control.connect(self.site_id, widget_id, gallery_id)
 
     def upload_media(self, data: bytes, filename: str | None = None) -> dict[str, Any]:
         """Put a real image file in this site's Media Manager; returns its
         ``{id, width, height, url, imageInfo, …}``."""
-        media = self.fake.site.upload_media(self.site_id, data, filename)
-        return media.to_dict(self.url)
+        return self._control.upload_media(self.site_id, data, filename)
 
     def publish(self, published: bool = True) -> None:
         """Publish (or, with False, unpublish) this site: the API refuses every
         call against an unpublished site."""
-        self.fake.site.set_published(self.site_id, published)
+        self._control.publish(self.site_id, published)
 
     # --- teardown ---------------------------------------------------------------------
 
@@ -177,12 +203,17 @@ class GallerySite(WebhookTools):
         restore the clock and the webhook mode as they were at setup."""
         for session in self._sessions:
             session.close()
-        self._close_webhooks()
-        self.fake.drop_site(self.site_id)
-        if self._clock_at_start is None:
-            self.fake.clock.unfreeze()
-        else:
-            self.fake.clock.freeze(self._clock_at_start)
+        if self._in_process:
+            self._close_webhooks()
+        at_start, frozen = self._clock_at_start
+        try:
+            if frozen:
+                self._control.freeze(at_start)
+            else:
+                self._control.unfreeze()
+            self._control.drop_site(self.site_id)
+        finally:
+            self._control.close()
 
     # --- request journal and faults (docs/journal-and-faults.md) ---------------------
     # Everything here is scoped to this test's site: its requests, its rules.

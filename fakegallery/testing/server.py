@@ -10,11 +10,14 @@ import threading
 import time
 import traceback
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from ..fake import FakeGallery
+
+if TYPE_CHECKING:
+    from .control import InProcessControl
 
 #: How long `start()` waits for the first answer of /_fake/health.
 READY_TIMEOUT = 10.0
@@ -120,32 +123,48 @@ class FakeGalleryServer:
         )
 
     def stop(self) -> None:
-        """Close every channel from inside the server loop, end the loop and the
-        worker threads, close the listening socket and stop the fake's
-        background sender. Takes milliseconds (up to an in-progress webhook
-        attempt's timeout in async mode)."""
+        """Stop in an order that leaves no thread touching a closed descriptor,
+        in milliseconds:
+
+        1. the worker threads finish the requests they serve and end (the loop
+           still runs, so their answers are sent) and queued requests are
+           dropped;
+        2. a thunk run by the loop thread closes every connection and the
+           listening socket, and takes the trigger out of the map without
+           closing it: the map is empty, so the loop ends;
+        3. only then, with no worker and no loop left to write to it, the
+           trigger's pipe is closed, and the fake's background webhook sender
+           stops (up to an in-progress attempt's timeout in async mode).
+
+        Closing the trigger inside the thunk (or through ``server.close()``)
+        races: a worker that just finished a request, or this thread's own
+        `pull_trigger` right after its thunk ran, writes to a descriptor that
+        is closed (EBADF) or already reused by another file.
+        """
         server, thread = self._server, self._thread
         if server is None or thread is None:
             return
-        socket_map: dict[int, Any] = server._map
-
-        def close_all() -> None:
-            # Runs in the loop thread (waitress trigger thunk), so no channel is
-            # closed under the loop's feet; an empty map ends asyncore.loop.
-            for channel in list(socket_map.values()):
-                channel.close()
-
-        if thread.is_alive():
-            server.trigger.pull_trigger(close_all)
-            thread.join(READY_TIMEOUT)
-        else:
-            close_all()
-        server.task_dispatcher.shutdown(timeout=READY_TIMEOUT)
-        self.fake.close()  # the async webhook sender, if one runs
         self._server = None
         self._thread = None
+        trigger = server.trigger
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=READY_TIMEOUT)
         if thread.is_alive():
+            trigger.pull_trigger(lambda: _close_channels(server))
+            thread.join(READY_TIMEOUT)
+        else:
+            _close_channels(server)
+        stopped = not thread.is_alive()
+        if stopped:
+            trigger.close()
+        self.fake.close()  # the async webhook sender, if one runs
+        if not stopped:
             raise ServerError(f"fakegallery: the server at {self.url} did not stop")
+
+    def control(self) -> InProcessControl:
+        """How a test handle reaches this server's fake (testing/control.py)."""
+        from .control import InProcessControl
+
+        return InProcessControl(self)
 
     def __enter__(self) -> FakeGalleryServer:
         return self if self.running else self.start()
@@ -170,6 +189,24 @@ class FakeGalleryServer:
         errors = self.take_errors()
         if errors:
             raise ServerError(format_errors(errors))
+
+
+def _close_channels(server: Any) -> None:
+    """Close every connection and the listening socket of a waitress server and
+    take its trigger out of the socket map, leaving the trigger open. Run in
+    the loop thread (or after it ended): an empty map ends the loop."""
+    from waitress import wasyncore
+
+    socket_map: dict[int, Any] = server._map
+    for channel in list(socket_map.values()):
+        if channel is server.trigger:
+            channel.del_channel()
+        elif channel is server:
+            # Not server.close(): waitress closes the trigger there too.
+            server.accepting = False
+            wasyncore.dispatcher.close(server)
+        else:
+            channel.close()
 
 
 def _bind(host: str, port: int) -> socket.socket:

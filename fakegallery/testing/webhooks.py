@@ -21,8 +21,11 @@ Json = dict[str, Any]
 class WebhookTools:
     """Mixed into GallerySite, which provides `fake` and `site_id`."""
 
-    fake: FakeGallery
     site_id: str
+
+    @property
+    def fake(self) -> FakeGallery:
+        raise NotImplementedError  # GallerySite's
 
     def _init_webhooks(self) -> None:
         self._receivers: list[WebhookReceiver] = []

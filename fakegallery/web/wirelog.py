@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from ..config import SettingsError
 from ..state.clock import format_precise
 from ..state.entries import Entry, decode_body, header_dict, mask
 
@@ -37,7 +38,18 @@ class WireLog:
     """A capture sink appending one JSON line per exchange. Thread-safe."""
 
     def __init__(self, path: str | Path) -> None:
+        """The file is opened once here, so that a path that cannot be written
+        stops the app at start-up (SettingsError naming WIRE_LOG) instead of
+        failing every request later."""
         self.path = Path(path)
+        try:
+            with self.path.open("ab"):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise SettingsError(
+                f"WIRE_LOG: cannot append to {path}: {reason}"
+            ) from None
         self._lock = threading.Lock()
 
     def __call__(self, exchange: Entry) -> None:
