@@ -18,6 +18,7 @@ from .state.events import EventLog
 from .state.failures import ServerErrors
 from .state.live import LiveModel
 from .state.media import MediaLibrary
+from .state.quota import Limits, Quota
 from .state.store import MemoryStore
 
 EXTENSION = "fakegallery"
@@ -38,9 +39,24 @@ class FakeGallery:
         self.store = MemoryStore(self.lock, settings.item_sort_desc)
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
-        self.events = EventLog()
+        self.events = EventLog(
+            settings.event_log_max_count, settings.event_log_max_bytes
+        )
         #: Unexpected exceptions raised while serving (each also answered 500).
-        self.errors = ServerErrors()
+        self.errors = ServerErrors(
+            settings.error_log_max_count, settings.error_log_max_bytes
+        )
+        #: The storage limits every write checks (not a component: no state).
+        self.quota = Quota(
+            Limits(
+                settings.max_sites,
+                settings.max_galleries_per_site,
+                settings.max_stored_bytes,
+            ),
+            self.store,
+            self.live,
+            self.media,
+        )
         self.components = Components(
             [
                 self.clock,
@@ -60,6 +76,7 @@ class FakeGallery:
             ids=self.ids,
             events=self.events,
             media=self.media,
+            quota=self.quota,
         )
         self.site = LiveSite(
             lock=self.lock,
@@ -68,6 +85,7 @@ class FakeGallery:
             media=self.media,
             ids=self.ids,
             gallery=self.gallery,
+            quota=self.quota,
         )
 
     def reset(self) -> None:
@@ -90,6 +108,12 @@ class FakeGallery:
         """Replace the whole state with one `dump` made."""
         with self.lock:
             self.components.restore(data)
+
+    def site_ids(self) -> list[str]:
+        """Every site that holds something (galleries, widgets, media, or an
+        unpublished flag)."""
+        with self.lock:
+            return self.quota.site_ids()
 
     def take_errors(self) -> list[BaseException]:
         """Return and forget the recorded server-side exceptions."""

@@ -15,9 +15,6 @@ from .rules import Body, GalleryRules
 # Seeding: no events; ids, dates and sortOrders are kept.
 
 
-# Seeding: no events; ids, dates and sortOrders are kept.
-
-
 class Snapshots(GalleryRules):
     """Import a gallery as given (fixtures) and export a site (state)."""
 
@@ -34,24 +31,22 @@ class Snapshots(GalleryRules):
                 spec.get("createdDate") or now,
                 store.next_seq(),
             )
-            explicit = [i.get("sortOrder") for i in spec.get("items", ())]
+            explicit = {i.get("sortOrder") for i in spec.get("items", ())}
             store.put_gallery(site_id, gallery)
             for entry in spec.get("items", ()):
                 value = entry.get("sortOrder")
                 if value is None:
                     value = self.free_sort_order(explicit)
                 created = entry.get("createdDate") or now
-                store.put_item(
-                    site_id,
-                    self.new_item(
-                        gallery.id,
-                        entry,
-                        value,
-                        created,
-                        item_id=entry.get("id") or self.fresh_id(site_id),
-                        updated=entry.get("updatedDate") or created,
-                    ),
+                item = self.new_item(
+                    gallery.id,
+                    entry,
+                    value,
+                    created,
+                    item_id=entry.get("id") or self.fresh_id(site_id),
+                    updated=entry.get("updatedDate") or created,
                 )
+                store.put_item(site_id, item)
             return gallery
 
     def site_state(self, site_id: str) -> Body:

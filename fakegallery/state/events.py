@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
+
+import orjson
 
 Json = dict[str, Any]
 
@@ -25,8 +27,12 @@ ITEM_UPDATED = f"{FQDN}_gallery_item_updated"
 ITEM_DELETED = f"{FQDN}_gallery_item_deleted"
 ORIGINATED_FROM_GALLERY_DELETED = "Gallery Deleted"
 
-#: How many events the log keeps before it drops the oldest.
+#: How many events, and how many bytes of events, the log keeps before it
+#: drops the oldest (settings EVENT_LOG_MAX_COUNT and EVENT_LOG_MAX_BYTES).
 MAX_EVENTS = 10_000
+MAX_EVENT_BYTES = 32 * 1024 * 1024
+#: What an event costs beyond its body's JSON bytes.
+EVENT_OVERHEAD = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,19 +70,30 @@ class Event:
         """What /_fake/events lists: the event type, the site, the domain event."""
         return {"eventType": self.event_type, "siteId": self.site_id, **self.to_dict()}
 
+    def size(self) -> int:
+        """What the event counts for the log's byte bound."""
+        return EVENT_OVERHEAD + len(orjson.dumps(self.body))
+
 
 Subscriber = Callable[[Event], None]
 
 
 class EventLog:
-    """An ordered, bounded, thread-safe record of events (oldest dropped first)
-    with synchronous subscribers. A component (state/component.py)."""
+    """An ordered, thread-safe record of events with synchronous subscribers,
+    bounded by count and by bytes: the oldest events are dropped first and
+    counted in `dropped`; the newest event is always kept. A component
+    (state/component.py)."""
 
     name: ClassVar[str] = "events"
 
-    def __init__(self, max_events: int = MAX_EVENTS) -> None:
+    def __init__(
+        self, max_events: int = MAX_EVENTS, max_bytes: int = MAX_EVENT_BYTES
+    ) -> None:
         self._lock = threading.Lock()
-        self._events: deque[Event] = deque(maxlen=max_events)
+        self.max_events = max_events
+        self.max_bytes = max_bytes
+        self._events: deque[tuple[Event, int]] = deque()
+        self._bytes = 0
         self._subscribers: list[Subscriber] = []
         self.dropped = 0
 
@@ -85,18 +102,19 @@ class EventLog:
     def reset(self) -> None:
         with self._lock:
             self._events.clear()
+            self._bytes = 0
             self.dropped = 0
 
     def drop_site(self, site_id: str) -> None:
         with self._lock:
-            kept = [e for e in self._events if e.site_id != site_id]
-            self._events.clear()
-            self._events.extend(kept)
+            kept = [(e, n) for e, n in self._events if e.site_id != site_id]
+            self._events = deque(kept)
+            self._bytes = sum(n for _, n in kept)
 
     def dump(self) -> Json:
         with self._lock:
             return {
-                "events": [asdict(e) for e in self._events],
+                "events": [asdict(e) for e, _ in self._events],
                 "dropped": self.dropped,
             }
 
@@ -104,8 +122,14 @@ class EventLog:
         events = [Event(**e) for e in data["events"]]
         with self._lock:
             self._events.clear()
-            self._events.extend(events)
+            self._bytes = 0
             self.dropped = int(data.get("dropped", 0))
+            self._append(events)
+
+    @property
+    def stored_bytes(self) -> int:
+        with self._lock:
+            return self._bytes
 
     # --- publishing ---------------------------------------------------------------
 
@@ -124,14 +148,30 @@ class EventLog:
 
     def publish(self, event: Event) -> None:
         """Record the event, then hand it to each subscriber in this thread."""
+        self.publish_many((event,))
+
+    def publish_many(self, events: Iterable[Event]) -> None:
+        """Record the events in order, then hand each to every subscriber."""
+        events = tuple(events)
         with self._lock:
-            if len(self._events) == self._events.maxlen:
-                self.dropped += 1
-            self._events.append(event)
+            self._append(events)
             subscribers = tuple(self._subscribers)
-        for subscriber in subscribers:
-            subscriber(event)
+        for event in events:
+            for subscriber in subscribers:
+                subscriber(event)
+
+    def _append(self, events: Iterable[Event]) -> None:
+        for event in events:
+            size = event.size()
+            self._events.append((event, size))
+            self._bytes += size
+        while len(self._events) > 1 and (
+            len(self._events) > self.max_events or self._bytes > self.max_bytes
+        ):
+            _, size = self._events.popleft()
+            self._bytes -= size
+            self.dropped += 1
 
     def list(self, site_id: str | None = None) -> list[Event]:
         with self._lock:
-            return [e for e in self._events if site_id in (None, e.site_id)]
+            return [e for e, _ in self._events if site_id in (None, e.site_id)]

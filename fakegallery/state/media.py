@@ -80,6 +80,10 @@ class Media:
         )
 
 
+def _size(media: Media) -> int:
+    return len(media.data) if media.data is not None else 0
+
+
 @dataclass(slots=True)
 class _Library:
     media: dict[str, Media] = field(default_factory=dict)  # upload order
@@ -94,16 +98,20 @@ class MediaLibrary:
     def __init__(self, lock: threading.RLock) -> None:
         self.lock = lock
         self._sites: dict[str, _Library] = {}
+        self._bytes = 0
 
     # --- component ----------------------------------------------------------------
 
     def reset(self) -> None:
         with self.lock:
             self._sites = {}
+            self._bytes = 0
 
     def drop_site(self, site_id: str) -> None:
         with self.lock:
-            self._sites.pop(site_id, None)
+            lib = self._sites.pop(site_id, None)
+            if lib is not None:
+                self._bytes -= sum(map(_size, lib.media.values()))
 
     def dump(self) -> Json:
         with self.lock:
@@ -124,6 +132,9 @@ class MediaLibrary:
         }
         with self.lock:
             self._sites = sites
+            self._bytes = sum(
+                _size(m) for lib in sites.values() for m in lib.media.values()
+            )
 
     # --- the library --------------------------------------------------------------
 
@@ -132,6 +143,19 @@ class MediaLibrary:
         if lib is None:
             lib = self._sites[site_id] = _Library()
         return lib
+
+    def site_ids(self) -> list[str]:
+        with self.lock:
+            return sorted(self._sites)
+
+    def has_site(self, site_id: str) -> bool:
+        with self.lock:
+            return site_id in self._sites
+
+    def stored_bytes(self) -> int:
+        """The bytes of every uploaded file (counted by MAX_STORED_BYTES)."""
+        with self.lock:
+            return self._bytes
 
     def list(self, site_id: str) -> tuple[Media, ...]:
         with self.lock:
@@ -150,7 +174,10 @@ class MediaLibrary:
 
     def add(self, site_id: str, media: Media) -> None:
         with self.lock:
-            self._site(site_id).media[media.id] = media
+            lib = self._site(site_id)
+            old = lib.media.get(media.id)
+            lib.media[media.id] = media
+            self._bytes += _size(media) - (_size(old) if old else 0)
 
     def find(self, media_id: str, site_id: str | None = None) -> Media:
         """The media with this id in `site_id`, or in any site when None (media
