@@ -16,7 +16,7 @@ from .gallery import routes as api
 from .live import routes as live
 from .openapi import routes as openapi
 from .seeding import fixtures
-from .web import policy, wirelog
+from .web import guard, policy, wirelog
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -37,7 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     policy.install(app, fake.errors.record)
     app.before_request(_assign_request_id)
-    app.after_request(_send_request_id)
+    guard.install(app, settings)  # Host, Origin, control token
+    app.after_request(_send_headers)
     if settings.fixtures:
         fixtures.load(fake, settings.fixtures)
     if settings.wire_log:
@@ -55,8 +56,11 @@ def _assign_request_id() -> None:
     g.request_id = current_fake().ids.request_id()
 
 
-def _send_request_id(response: Response) -> Response:
+def _send_headers(response: Response) -> Response:
     # docs/behaviour.md §2.2: the SDK copies this header into error.requestId.
     request_id = g.get("request_id") or current_fake().ids.request_id()
     response.headers["X-Wix-Request-Id"] = request_id
+    # Every answer's content type is the one meant (JSON, or an uploaded
+    # image's own): browsers must not guess another.
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -11,8 +11,11 @@ from typing import Any, NoReturn
 
 import click
 
-from .app import create_app
+from .app import create_app, get_fake
 from .seeding.fixtures import FixtureError, builtin_dir
+
+#: Seconds a stopping server gives requests in flight.
+STOP_TIMEOUT = 5
 
 
 def fail(message: str) -> NoReturn:
@@ -90,6 +93,22 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     help="Worker threads of the waitress server.",
 )
 @click.option(
+    "--connection-limit",
+    type=click.IntRange(1),
+    default=None,
+    metavar="N",
+    help="Open connections at most (setting SERVER_CONNECTION_LIMIT, default "
+    "1000); more wait in the listen backlog.",
+)
+@click.option(
+    "--channel-timeout",
+    type=click.IntRange(1),
+    default=None,
+    metavar="SECONDS",
+    help="Close a connection idle (or stalled mid-request) this long (setting "
+    "SERVER_CHANNEL_TIMEOUT, default 30).",
+)
+@click.option(
     "--config",
     "settings",
     multiple=True,
@@ -107,14 +126,22 @@ def serve(
     seed: int | None,
     port_file: Path | None,
     threads: int,
+    connection_limit: int | None,
+    channel_timeout: int | None,
     settings: tuple[str, ...],
 ) -> None:
-    """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM."""
-    from waitress.server import create_server
+    """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM.
+    Loopback only unless --host says otherwise (docs/control-plane.md,
+    "Safety")."""
+    from .web import serving
 
     config: dict[str, Any] = dict(_parse_settings(settings))
     if seed is not None:
         config["SEED"] = seed
+    if connection_limit is not None:
+        config["SERVER_CONNECTION_LIMIT"] = connection_limit
+    if channel_timeout is not None:
+        config["SERVER_CHANNEL_TIMEOUT"] = channel_timeout
     if fixture_refs or not (no_fixtures or demo_galleries is not None):
         config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
     try:
@@ -123,10 +150,19 @@ def serve(
             _load_demo(app, demo_galleries, demo_items)
     except (FixtureError, ValueError) as exc:
         fail(str(exc))
+    if not _is_loopback_name(host) and not get_fake(app).settings.control_token:
+        click.echo(
+            f"fakegallery: warning: --host {host} reaches beyond loopback, and the "
+            "/_fake/ control plane needs no credentials: anyone who can reach this "
+            "port can read, change and reset every site. Set a token with "
+            "--config CONTROL_TOKEN=<secret> (clients then send X-Fake-Control-Token).",
+            err=True,
+        )
     try:
-        server: Any = create_server(app, host=host, port=port, threads=threads)
-    except OSError as exc:
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        sock = serving.bind(host, port)
+    except serving.BindError as exc:
+        fail(str(exc))
+    server = serving.create_server(app, sock, threads)
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
     # Port file and SIGTERM handler first: whoever sees the first line may
@@ -142,7 +178,21 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
+        server.stop(None, STOP_TIMEOUT)
         server.close()
+
+
+def _is_loopback_name(host: str) -> bool:
+    """True for a loopback address or name (checked before binding, so the
+    warning comes first even when the bind fails)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:

@@ -39,7 +39,9 @@ def reset() -> Response:
 
 @bp.get("/sites")
 def sites() -> Response:
-    return ok({"siteIds": current_fake().store.site_ids()})
+    """Every site that holds something: galleries, widgets, media, or an
+    unpublished flag. A site whose last gallery is deleted drops out."""
+    return ok({"siteIds": current_fake().site_ids()})
 
 
 @bp.get("/state")

@@ -1,20 +1,23 @@
 """An in-process waitress server in a thread: binds at once, waits for readiness
 by polling, stops in milliseconds and closes its socket (docs/contributing.md,
-benchmarks)."""
+benchmarks). The server itself (JSON refusals, limits, a clean stop) is
+web/serving.py, shared with `fakegallery serve`."""
 
 from __future__ import annotations
 
 import http.client
-import socket
+import logging
 import threading
 import time
 import traceback
 from types import TracebackType
-from typing import Any
 
 from flask import Flask
 
 from ..fake import FakeGallery
+from ..web import serving
+
+log = logging.getLogger("fakegallery")
 
 #: How long `start()` waits for the first answer of /_fake/health.
 READY_TIMEOUT = 10.0
@@ -39,7 +42,7 @@ class FakeGalleryServer:
         self.host = host
         self.port = port
         self.threads = threads
-        self._server: Any = None
+        self._server: serving.Server | None = None
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
 
@@ -64,18 +67,24 @@ class FakeGalleryServer:
         """Bind, serve in a thread and return once /_fake/health answers."""
         if self._thread is not None:
             raise ServerError("the server is already started")
-        from waitress.server import create_server
-
         # Bind here, not in waitress: its failed bind leaks the socket, the
         # trigger pipe and the worker threads it has already started.
-        sock = _bind(self.host, self.port)
         try:
-            server: Any = create_server(
-                self.app, sockets=[sock], threads=self.threads, ident="fakegallery"
-            )
+            sock = serving.bind(self.host, self.port)
+        except serving.BindError as exc:
+            raise ServerError(f"fakegallery: {exc}") from exc
+        try:
+            server = serving.create_server(self.app, sock, self.threads)
         except BaseException:
             sock.close()
             raise
+        if not serving.is_loopback(sock) and not self.fake.settings.control_token:
+            log.warning(
+                "fakegallery: listening on %s, beyond loopback, without a "
+                "CONTROL_TOKEN: anyone who can reach the port can read and change "
+                "every site through /_fake/",
+                self.host,
+            )
         self._server = server
         self.port = int(server.effective_port)
         self._thread = threading.Thread(
@@ -90,6 +99,7 @@ class FakeGalleryServer:
         return self
 
     def _serve(self) -> None:
+        assert self._server is not None
         try:
             self._server.run()
         except BaseException as exc:  # reported by start() / stop()
@@ -120,25 +130,13 @@ class FakeGalleryServer:
         )
 
     def stop(self) -> None:
-        """Close every channel from inside the server loop, end the loop and the
-        worker threads, and close the listening socket. Takes milliseconds."""
+        """Stop accepting, let requests in flight finish, close every
+        connection, end the loop and the worker threads, and close the
+        listening socket. Takes milliseconds when nothing is in flight."""
         server, thread = self._server, self._thread
         if server is None or thread is None:
             return
-        socket_map: dict[int, Any] = server._map
-
-        def close_all() -> None:
-            # Runs in the loop thread (waitress trigger thunk), so no channel is
-            # closed under the loop's feet; an empty map ends asyncore.loop.
-            for channel in list(socket_map.values()):
-                channel.close()
-
-        if thread.is_alive():
-            server.trigger.pull_trigger(close_all)
-            thread.join(READY_TIMEOUT)
-        else:
-            close_all()
-        server.task_dispatcher.shutdown(timeout=READY_TIMEOUT)
+        server.stop(thread, int(READY_TIMEOUT))
         self._server = None
         self._thread = None
         if thread.is_alive():
@@ -167,27 +165,6 @@ class FakeGalleryServer:
         errors = self.take_errors()
         if errors:
             raise ServerError(format_errors(errors))
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    """A bound TCP socket, or ServerError naming the address (a taken port)."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM
-        )[0]
-    except OSError as exc:
-        raise ServerError(f"fakegallery: cannot resolve {host!r}: {exc}") from exc
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except OSError as exc:
-        sock.close()
-        reason = exc.strerror or str(exc)
-        raise ServerError(
-            f"fakegallery: cannot listen on {host}:{port}: {reason}"
-        ) from exc
-    return sock
 
 
 def format_errors(errors: list[BaseException]) -> str:

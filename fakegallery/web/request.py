@@ -13,7 +13,9 @@ from flask import Response, request
 from marshmallow import Schema
 
 from ..errors import FORMAT, MAX, MIN, REQUIRED_FIELD, InvalidArgument
+from ..fake import current_fake
 from ..gallery import schemas
+from .limits import check_items, check_strings
 
 
 def ok(body: Any) -> Response:
@@ -66,16 +68,19 @@ def guid_list(name: str) -> list[str]:
 
 
 def json_body() -> Any:
-    """The raw JSON body ({} when empty); 400 when it is not JSON."""
+    """The raw JSON body ({} when empty); 400 when it is not JSON or holds a
+    string longer than MAX_STRING_LENGTH (413 past MAX_REQUEST_BYTES)."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
     try:
-        return orjson.loads(raw)
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise InvalidArgument.one(
             "body", f"is not valid JSON ({exc})", FORMAT, type="JSON"
         ) from None
+    check_strings(data, current_fake().settings.max_string_length)
+    return data
 
 
 def body(schema: Schema) -> dict[str, Any]:
@@ -86,6 +91,7 @@ def body(schema: Schema) -> dict[str, Any]:
         raise InvalidArgument.one(
             "body", "must be a JSON object", FORMAT, type="object"
         )
+    check_items(data, current_fake().settings.max_items_per_request)
     return schemas.load(schema, data)
 
 
