@@ -540,3 +540,11 @@ def test_deprecated_delete_items_bad_guid_is_400(
     response = api.delete(items_path, query_string={"itemsIds": "x"})
     check_violation(response, "itemsIds[0]", "FORMAT")
     assert len(api.get(items_path).json["items"]) == 3
+
+
+def test_deprecated_delete_items_empty_value_is_400(
+    api, items_path, three, check_violation
+):
+    # Found by schemathesis: `?itemsIds=` was taken as no ids and answered 200.
+    response = api.delete(items_path, query_string={"itemsIds": ""})
+    check_violation(response, "itemsIds[0]", "FORMAT")

@@ -55,12 +55,12 @@ def guid(name: str, value: str) -> str:
 
 
 def guid_list(name: str) -> list[str]:
-    """A repeated query key of GUIDs; commas also separate them."""
+    """A repeated query key of GUIDs; commas also separate them. An empty
+    value (``?itemsIds=``) is no GUID either: a 400, as for any other."""
     ids = [
         part.strip()
         for value in request.args.getlist(name)
         for part in value.split(",")
-        if part.strip()
     ]
     for index, item_id in enumerate(ids):
         guid(f"{name}[{index}]", item_id)
