@@ -18,11 +18,14 @@ from typing import Any
 import orjson
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from fakegallery import create_app, get_fake
 from fakegallery.gallery.rules import GalleryRules
 from fakegallery.state.failures import ServerErrors
+from fakegallery.web.limits import _long_token
 
 SITE = "5a1e0c7d-1111-4222-8333-944455566677"
 OTHER = "6b2f1d8e-2222-4333-9444-a55566677788"
@@ -291,6 +294,19 @@ def test_long_strings_deep_in_an_item_and_in_keys(check_violation: Check) -> Non
     field = response.json["details"]["validationError"]["fieldViolations"][0]["field"]
     assert field.startswith("gallery.items[0].image.exif.kkkk")
     assert field.endswith("…")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from('ab"\\\n\u00e9\u2603\U0001f600'), max_size=40
+    ),
+    limit=st.integers(0, 30),
+)
+def test_the_quick_scan_never_misses_a_long_string(text: str, limit: int) -> None:
+    raw = orjson.dumps({"k": [text], text: 1})
+    if len(text) > limit:
+        assert _long_token(raw, limit)
 
 
 def test_control_plane_bodies_have_the_string_limit(check_violation: Check) -> None:

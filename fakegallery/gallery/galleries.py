@@ -129,11 +129,13 @@ class GalleryOperations(GalleryRules):
             [i.id for i in items],
         )
         gallery = Gallery(gallery_id, name, sort_order, now, store.next_seq())
-        total = len(items)
-        events = [self.gallery_event_of(site_id, ev.GALLERY_CREATED, gallery, total)]
+        at, total = self.event_time(), len(items)
+        events = [
+            self.gallery_event_of(site_id, ev.GALLERY_CREATED, gallery, total, at)
+        ]
         events += [
             self.item_event_of(
-                site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()}
+                site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()}, at=at
             )
             for item in items
         ]
@@ -200,16 +202,21 @@ class GalleryOperations(GalleryRules):
         )
         new = Gallery(gallery_id, name, sort_order, gallery.created_date, gallery.seq)
         total = len(current) + len(created)
-        events = [self.gallery_event_of(site_id, ev.GALLERY_UPDATED, new, total)]
+        at = self.event_time()
+        events = [self.gallery_event_of(site_id, ev.GALLERY_UPDATED, new, total, at)]
         events += [
             self.item_event_of(
-                site_id, ev.ITEM_UPDATED, gallery_id, {"updatedItem": item.wire()}
+                site_id,
+                ev.ITEM_UPDATED,
+                gallery_id,
+                {"updatedItem": item.wire()},
+                at=at,
             )
             for item in updated.values()
         ]
         events += [
             self.item_event_of(
-                site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()}
+                site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()}, at=at
             )
             for item in created
         ]

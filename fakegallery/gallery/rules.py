@@ -179,18 +179,23 @@ class GalleryRules:
         gallery_id: str,
         body: Body,
         originated_from: str | None = None,
+        at: str | None = None,
     ) -> ev.Event:
         """A domain event, not yet published; `entityId` is the gallery id, also
-        for item events (a default: docs/behaviour.md §8.1)."""
+        for item events (a default: docs/behaviour.md §8.1). `at` is its time
+        (default: now); one write gives all its events one instant."""
         return ev.Event(
             id=self.ids.request_id(),
             event_type=event_type,
             site_id=site_id,
             entity_id=gallery_id,
-            event_time=format_precise(self.clock.now()),
+            event_time=at or self.event_time(),
             body=body,
             originated_from=originated_from,
         )
+
+    def event_time(self) -> str:
+        return format_precise(self.clock.now())
 
     def item_event_of(
         self,
@@ -199,13 +204,19 @@ class GalleryRules:
         gallery_id: str,
         body: Body,
         originated_from: str | None = None,
+        at: str | None = None,
     ) -> ev.Event:
         """An item event: `body` wrapped in an `actionEvent`."""
         action = {"actionEvent": {"body": body}}
-        return self.event(site_id, event_type, gallery_id, action, originated_from)
+        return self.event(site_id, event_type, gallery_id, action, originated_from, at)
 
     def gallery_event_of(
-        self, site_id: str, event_type: str, gallery: Gallery, total: int
+        self,
+        site_id: str,
+        event_type: str,
+        gallery: Gallery,
+        total: int,
+        at: str | None = None,
     ) -> ev.Event:
         """A gallery created or updated event; `total` is its item count after
         the write (§8.1: gallery events leave out the items but keep
@@ -213,7 +224,8 @@ class GalleryRules:
         entity = {**gallery_entity(gallery, total), "items": []}
         key = "createdEvent" if event_type == ev.GALLERY_CREATED else "updatedEvent"
         field = "entity" if key == "createdEvent" else "currentEntity"
-        return self.event(site_id, event_type, gallery.id, {key: {field: entity}})
+        body = {key: {field: entity}}
+        return self.event(site_id, event_type, gallery.id, body, at=at)
 
     def item_event(
         self,

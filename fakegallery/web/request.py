@@ -79,7 +79,7 @@ def json_body() -> Any:
         raise InvalidArgument.one(
             "body", f"is not valid JSON ({exc})", FORMAT, type="JSON"
         ) from None
-    check_strings(data, current_fake().settings.max_string_length)
+    check_strings(data, current_fake().settings.max_string_length, raw)
     return data
 
 
