@@ -8,9 +8,17 @@ if TYPE_CHECKING:
     from .app import create_app, get_fake
     from .fake import FakeGallery
     from .gallery.routes import PREFIXES
+    from .live.wgallery import to_w_gallery_items
     from .testing.handle import GallerySite
 
-__all__ = ["PREFIXES", "FakeGallery", "GallerySite", "create_app", "get_fake"]
+__all__ = [
+    "PREFIXES",
+    "FakeGallery",
+    "GallerySite",
+    "create_app",
+    "get_fake",
+    "to_w_gallery_items",
+]
 __version__ = "0.1.0"
 
 # Where each public name lives. They are imported on first use, so that the
@@ -22,6 +30,7 @@ _LAZY = {
     "get_fake": "app",
     "FakeGallery": "fake",
     "GallerySite": "testing.handle",
+    "to_w_gallery_items": "live.wgallery",
 }
 
 

@@ -1,6 +1,6 @@
 """create_app: settings → FakeGallery → the areas (the API under every prefix,
-the control plane, the live site, OpenAPI) → the HTTP policy → request ids →
-fixtures. docs/architecture.md follows one request through it."""
+the control plane, the live site, OpenAPI, the dashboard) → the HTTP policy →
+request ids → fixtures. docs/architecture.md follows one request through it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any
 
 from flask import Flask, Response, g
 
+from . import dashboard
 from .config import Settings
+from .control import index, pictures
 from .control import routes as control
 from .fake import FakeGallery, current_fake, init_app
 from .gallery import routes as api
@@ -35,6 +37,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(control.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(pictures.bp)
+    app.register_blueprint(index.bp)  # / and /_fake/: the dashboard or a JSON index
+    dashboard.install(app)  # HTML pages under /_fake/ui/, their own error area
     policy.install(app, fake.errors.record)
     app.before_request(_assign_request_id)
     guard.install(app, settings)  # Host, Origin, control token

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import sys
 from pathlib import Path
@@ -150,14 +151,8 @@ def serve(
             _load_demo(app, demo_galleries, demo_items)
     except (FixtureError, ValueError) as exc:
         fail(str(exc))
-    if not _is_loopback_name(host) and not get_fake(app).settings.control_token:
-        click.echo(
-            f"fakegallery: warning: --host {host} reaches beyond loopback, and the "
-            "/_fake/ control plane needs no credentials: anyone who can reach this "
-            "port can read, change and reset every site. Set a token with "
-            "--config CONTROL_TOKEN=<secret> (clients then send X-Fake-Control-Token).",
-            err=True,
-        )
+    # Before binding: the warning stands even when the bind then fails.
+    _warn_if_exposed(host, get_fake(app).settings.control_token)
     try:
         sock = serving.bind(host, port)
     except serving.BindError as exc:
@@ -173,6 +168,7 @@ def serve(
     try:
         # Inside the try: a signal right after this line is a clean stop too.
         click.echo(f"fakegallery serving on http://{shown}:{bound}")
+        click.echo(f"dashboard: http://{shown}:{bound}/_fake/ui/")
         sys.stdout.flush()
         server.run()
     except KeyboardInterrupt:
@@ -182,17 +178,23 @@ def serve(
         server.close()
 
 
-def _is_loopback_name(host: str) -> bool:
-    """True for a loopback address or name (checked before binding, so the
-    warning comes first even when the bind fails)."""
-    import ipaddress
-
-    if host.lower() == "localhost":
-        return True
+def _warn_if_exposed(host: str, token: str | None = None) -> None:
+    """The control plane and the dashboard have no authentication unless
+    CONTROL_TOKEN is set: say so when they can be reached from beyond this
+    machine (docs/control-plane.md, "Safety")."""
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name other than localhost
+        loopback = False
+    if not loopback and token is None:
+        click.echo(
+            f"fakegallery: warning: listening on {host}, beyond loopback: anyone "
+            "who can reach this address can read and change the fake's data "
+            "through /_fake/ and the dashboard (they have no authentication). "
+            "Set a token with --config CONTROL_TOKEN=<secret>; clients then send "
+            "it in the X-Fake-Control-Token header.",
+            err=True,
+        )
 
 
 def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
@@ -295,3 +297,12 @@ def demo_command(
         out.write_bytes(payload)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")
+
+
+def _add_parity() -> None:
+    from .parity.cli import parity
+
+    main.add_command(parity)
+
+
+_add_parity()

@@ -19,6 +19,9 @@ MANAGE = "PRO_GALLERY.MANAGE"
 PERMISSIONS = frozenset({READ, MANAGE})
 
 AUTH_MODES = ("open", "strict", "off")
+#: docs/behaviour.md §8.1: the two spellings of the events' entity FQDN (the
+#: SDK's and Wix's sample payload first). state/events.py holds the same pair.
+ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", "wix.pro_gallery.gallery_v2")
 
 # The site that requests without a `wix-site-id` header address (Wix answers 403
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
@@ -78,6 +81,9 @@ class Settings:
     #: Let a request send `X-Fake-Elevate: true` to use a permission its key
     #: lacks for that one call, like Velo's wix-auth elevate() (docs/live-site.md).
     allow_elevate: bool = True
+    #: docs/behaviour.md §8.1: the `entityFqdn` of recorded (and delivered)
+    #: domain events; the other accepted value is "wix.pro_gallery.gallery_v2".
+    event_entity_fqdn: str = ENTITY_FQDNS[0]
     # --- limits (docs/configuration.md, "Limits") -----------------------------------
     #: The largest JSON request body (API and /_fake/), 413 above it.
     max_request_bytes: int = 16 * MIB
@@ -211,6 +217,14 @@ def _auth(key: str, value: Any) -> str:
     return str(value)
 
 
+def _entity_fqdn(key: str, value: Any) -> str:
+    if value not in ENTITY_FQDNS:
+        raise SettingsError(
+            f"{key} must be one of {', '.join(ENTITY_FQDNS)}, not {value!r}"
+        )
+    return str(value)
+
+
 def _fixtures(key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -279,6 +293,7 @@ _PARSERS: dict[str, Any] = {
     "strict_media": parse_bool,
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
+    "event_entity_fqdn": _entity_fqdn,
     "max_media_request_bytes": lambda k, v: _int(k, v, 1024),
     "max_string_length": lambda k, v: _int(k, v, 1),
     "max_items_per_request": lambda k, v: _int(k, v, 1),

@@ -147,8 +147,7 @@ class Unauthenticated(FakeGalleryError):
 
 
 class ControlTokenRequired(Unauthenticated):
-    """401: CONTROL_TOKEN is set and a /_fake/ call lacks it
-    (docs/control-plane.md, "Safety")."""
+    """401: a /_fake/ call without CONTROL_TOKEN (docs/control-plane.md)."""
 
     code = "CONTROL_TOKEN_REQUIRED"
 
@@ -159,15 +158,15 @@ class PermissionDenied(FakeGalleryError):
 
 
 class CrossOriginRefused(PermissionDenied):
-    """403: a browser request from another origin tried to change state
-    (docs/control-plane.md, "Safety")."""
+    """403: a browser request from another origin tried to change state (the
+    whole fake: docs/control-plane.md, "Safety"; the dashboard's controls, which
+    also need an Origin: docs/dashboard.md, "Safety")."""
 
     code = "CROSS_ORIGIN_REFUSED"
 
 
 class HostNotAllowed(PermissionDenied):
-    """403: a request to a loopback-bound server names a host that is not a
-    loopback name (DNS rebinding; docs/control-plane.md, "Safety")."""
+    """403: a foreign Host name on loopback (DNS rebinding; docs/control-plane.md)."""
 
     code = "HOST_NOT_ALLOWED"
 

@@ -40,7 +40,9 @@ class FakeGallery:
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
         self.events = EventLog(
-            settings.event_log_max_count, settings.event_log_max_bytes
+            settings.event_log_max_count,
+            settings.event_log_max_bytes,
+            entity_fqdn=settings.event_entity_fqdn,
         )
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors = ServerErrors(

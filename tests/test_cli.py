@@ -168,15 +168,30 @@ def test_demo__unwritable_out__exit_2(tmp_path: Path) -> None:
     assert result.stderr.startswith("fakegallery: error: cannot write")
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
-def test_help__every_option_explained(name: str) -> None:
-    command = main.commands[name]
-    result = CliRunner().invoke(main, [name, "--help"])
+def _commands() -> list[tuple[str, ...]]:
+    """Every command line, subcommands of groups (`parity check`) included."""
+    found: list[tuple[str, ...]] = []
+    for name, command in sorted(main.commands.items()):
+        if isinstance(command, click.Group):
+            found += [(name, sub) for sub in sorted(command.commands)]
+        else:
+            found.append((name,))
+    return found
+
+
+@pytest.mark.parametrize("names", _commands(), ids=" ".join)
+def test_help__every_option_explained(names: tuple[str, ...]) -> None:
+    command: click.Command = main
+    for name in names:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    result = CliRunner().invoke(main, [*names, "--help"])
     assert result.exit_code == 0
+    assert command.help, f"{names} has no help text"
     options = [p for p in command.params if isinstance(p, click.Option)]
     assert options
     for option in options:
-        assert option.help, f"{name} {option.opts} has no help"
+        assert option.help, f"{names} {option.opts} has no help"
         assert option.opts[0] in result.stdout
 
 

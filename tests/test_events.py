@@ -60,7 +60,8 @@ def test_rejected_write_emits_nothing(api, fake):
 def test_control_events_state_and_reset(api, client, make):
     gallery = api.create_gallery(name="g", items=[make.text("a")])
     events = client.get(f"/_fake/events?siteId={SITE}").json
-    assert [e["slug"] for e in events["events"]] == ["created", "gallery_item_created"]
+    slugs = [e["domainEvent"]["slug"] for e in events["events"]]
+    assert slugs == ["created", "gallery_item_created"]
     state = client.get(f"/_fake/state?siteId={SITE}").json
     assert state["galleries"][0]["id"] == gallery["id"]
     assert state["galleries"][0]["items"][0]["text"] == {"html": "a"}
@@ -97,3 +98,77 @@ def test_reset_restores_a_fresh_fake(app, api, fake):
     fake.reset()
     assert api.get("galleries").json["totalGalleries"] == 0
     assert api.create_gallery(name="x")["id"] == first  # ids restart from the seed
+
+
+# --- the domain event as the webhooks deliver it (docs/behaviour.md §8.1, §8.2) --
+
+
+def test_record_keeps_bookkeeping_apart_from_the_wix_domain_event(api, client, make):
+    gallery = api.create_gallery(items=[make.text("a")])
+    record = client.get(f"/_fake/events?siteId={SITE}").json["events"][1]
+    assert list(record) == ["eventType", "siteId", "domainEvent"]
+    assert record["eventType"] == ev.ITEM_CREATED
+    assert record["siteId"] == SITE
+    event = record["domainEvent"]
+    # Wix's webhook field order; the body member last
+    assert list(event) == [
+        "id",
+        "entityFqdn",
+        "slug",
+        "entityId",
+        "eventTime",
+        "triggeredByAnonymizeRequest",
+        "entityEventSequence",
+        "actionEvent",
+    ]
+    assert event["entityFqdn"] == "wix.pro_gallery.v2.gallery"
+    assert event["entityId"] == gallery["id"]
+    assert "siteId" not in event
+    assert "eventType" not in event
+    # Wix's eventTime always has six fraction digits, even at a whole second
+    assert event["eventTime"] == "2026-01-02T03:04:05.000000Z"
+
+
+def test_entity_event_sequence_counts_per_gallery(api, fake, make):
+    one = api.create_gallery(items=[make.text("a")])
+    two = api.create_gallery()
+    api.patch(f"galleries/{one['id']}", {"gallery": {"name": "renamed"}})
+    api.delete(f"galleries/{one['id']}")
+    by_gallery: dict[str, list[str]] = {}
+    for event in fake.events.list(SITE):
+        data = event.to_dict()
+        by_gallery.setdefault(data["entityId"], []).append(data["entityEventSequence"])
+    # created, item created, updated, item deleted (cascade), deleted
+    assert by_gallery[one["id"]] == ["1", "2", "3", "4", "5"]
+    assert by_gallery[two["id"]] == ["1"]
+
+
+def test_sequence_survives_dump_and_restore(api, fake, make):
+    gallery = api.create_gallery(items=[make.text("a")])
+    saved = fake.dump()
+    fake.reset()
+    fake.restore(saved)
+    api.patch(f"galleries/{gallery['id']}", {"gallery": {"name": "n"}})
+    assert fake.events.list(SITE)[-1].to_dict()["entityEventSequence"] == "3"
+
+
+def test_entity_fqdn_switch(make):
+    from fakegallery import create_app
+
+    app = create_app({"EVENT_ENTITY_FQDN": "wix.pro_gallery.gallery_v2"})
+    headers = {"Authorization": "k", "wix-site-id": SITE}
+    app.test_client().post(
+        "/pro-gallery/v2/galleries", json={"gallery": {}}, headers=headers
+    )
+    record = app.test_client().get("/_fake/events").json["events"][0]
+    assert record["domainEvent"]["entityFqdn"] == "wix.pro_gallery.gallery_v2"
+
+
+def test_entity_fqdn_setting_refuses_other_values():
+    import pytest
+
+    from fakegallery import create_app
+    from fakegallery.config import SettingsError
+
+    with pytest.raises(SettingsError, match="EVENT_ENTITY_FQDN must be one of"):
+        create_app({"EVENT_ENTITY_FQDN": "wix.pro_gallery"})

@@ -180,7 +180,7 @@ def test_event_log_is_bounded_by_bytes(check_error: Check) -> None:
     listed = client.get("/_fake/events").json
     assert 0 < len(listed["events"]) < 30
     assert listed["dropped"] == 202 - len(listed["events"])
-    newest = listed["events"][-1]["actionEvent"]["body"]["updatedItem"]
+    newest = listed["events"][-1]["domainEvent"]["actionEvent"]["body"]["updatedItem"]
     assert newest["description"] == "d199"
 
 

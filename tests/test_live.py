@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 from fakegallery import create_app, get_fake
 from fakegallery.config import READ
 from fakegallery.fake import FakeGallery
-from fakegallery.live.views import LINK_TEXT, TEXT_ITEM
+from fakegallery.live.wgallery import LINK_TEXT, TEXT_ITEM
 from fakegallery.seeding.fixtures import FixtureError, load_data, validate
 
 # The site of conftest's `api` fixture (its HEADERS), and a second one.
@@ -118,7 +118,7 @@ def test_editor_gallery__backend_gallery_and_widget_share_the_id(
     assert shown["id"] == gallery_id
     assert shown["source"] == "editor"
     assert shown["empty"] is False
-    assert ids(shown["items"]) == ids(backend["items"])
+    assert ids(shown["wireItems"]) == ids(backend["items"])
 
 
 def test_editor_gallery__default_page_is_home(client: FlaskClient) -> None:
@@ -171,14 +171,14 @@ def test_item_writes_to_editor_gallery_show_at_once(
 ) -> None:
     gid = editor_gallery(client)["gallery"]["id"]
     item = api.create_item(gid, make.image(title="first"))
-    assert [i["title"] for i in widget(client, gid)["items"]] == ["first"]
+    assert [i["title"] for i in widget(client, gid)["wireItems"]] == ["first"]
     response = api.patch(
         f"galleries/{gid}/items/{item['id']}", {"item": {"title": "B"}}
     )
     assert response.status_code == 200
-    assert [i["title"] for i in widget(client, gid)["items"]] == ["B"]
+    assert [i["title"] for i in widget(client, gid)["wireItems"]] == ["B"]
     assert api.delete(f"galleries/{gid}/items/{item['id']}").status_code == 200
-    assert widget(client, gid)["items"] == []
+    assert widget(client, gid)["wireItems"] == []
     assert widget(client, gid)["empty"] is False  # no items, but not deleted
 
 
@@ -190,7 +190,7 @@ def test_update_gallery_shows_on_the_widget(
     assert api.patch(f"galleries/{gid}", patch).status_code == 200
     shown = widget(client, gid)
     assert shown["galleryName"] == "New"
-    assert [i["type"] for i in shown["items"]] == ["VIDEO"]
+    assert [i["type"] for i in shown["wireItems"]] == ["VIDEO"]
 
 
 def test_text_item_added_to_editor_gallery_shows(
@@ -200,7 +200,7 @@ def test_text_item_added_to_editor_gallery_shows(
     text = api.create_item(gid, make.text())
     linked = api.create_item(gid, make.image(link={"text": "Read", "url": "x"}))
     shown = widget(client, gid)
-    assert ids(shown["items"]) == [text["id"], linked["id"]]
+    assert ids(shown["wireItems"]) == [text["id"], linked["id"]]
     assert shown["dropped"] == []
 
 
@@ -229,7 +229,7 @@ def test_connect__shows_converted_items_and_reports_dropped(
     assert shown["source"] == "code"
     assert shown["galleryId"] == backend["id"]
     assert shown["connectedGalleryId"] == backend["id"]
-    assert [i["title"] for i in shown["items"]] == ["kept", "plain link", "video"]
+    assert [i["title"] for i in shown["wireItems"]] == ["kept", "plain link", "video"]
     assert [(d["itemId"], d["reason"]) for d in shown["dropped"]] == [
         (by_title["text"], TEXT_ITEM),
         (by_title["link text"], LINK_TEXT),
@@ -246,7 +246,7 @@ def test_connect__get_gallery_with_the_widget_id_returns_its_own_items(
     assert connect_widget(client, own["id"], backend["id"]).status_code == 200
     got = api.get(f"galleries/{own['id']}").json["gallery"]  # type: ignore[index]
     assert [i["title"] for i in got["items"]] == ["own"]
-    assert [i["title"] for i in widget(client, own["id"])["items"]] == ["other"]
+    assert [i["title"] for i in widget(client, own["id"])["wireItems"]] == ["other"]
 
 
 def test_text_item_added_to_code_connected_gallery_does_not_show(
@@ -258,7 +258,7 @@ def test_text_item_added_to_code_connected_gallery_does_not_show(
     text = api.create_item(backend["id"], make.text())
     image = api.create_item(backend["id"], make.image())
     shown = widget(client, wid)
-    assert ids(shown["items"]) == [image["id"]]  # later writes sync too (rule 2)
+    assert ids(shown["wireItems"]) == [image["id"]]  # later writes sync too (rule 2)
     assert shown["dropped"] == [
         {
             "itemId": text["id"],
@@ -284,7 +284,7 @@ def test_connect__null_shows_the_widget_gallery_again(
     assert shown is not None
     assert shown["source"] == "editor"
     assert shown["connectedGalleryId"] is None
-    assert ids(shown["items"]) == ids(own["items"])  # text shows on its own widget
+    assert ids(shown["wireItems"]) == ids(own["items"])  # text shows on its own widget
 
 
 def test_connect__unknown_widget_is_404(
@@ -332,7 +332,7 @@ def test_delete_editor_gallery__widget_stays_empty(
     assert api.delete(f"galleries/{gid}").status_code == 200
     shown = widget(client, gid)
     assert shown["empty"] is True
-    assert shown["items"] == []
+    assert shown["wireItems"] == []
     assert live(client)["pages"][0]["widgets"] == [shown]
     listed = api.get("galleries").json  # type: ignore[union-attr]
     assert listed["totalGalleries"] == 0
@@ -350,7 +350,7 @@ def test_connect_then_delete__widget_shows_empty(
     shown = widget(client, own["id"])
     assert shown["empty"] is True
     assert shown["galleryId"] == backend["id"]
-    assert shown["items"] == []
+    assert shown["wireItems"] == []
     check_error(api.get(f"galleries/{backend['id']}"), 404, "GALLERY_NOT_FOUND")
     # The widget's own backend gallery is untouched.
     assert api.get(f"galleries/{own['id']}").status_code == 200
@@ -365,7 +365,7 @@ def test_empty_widget__reconnecting_fills_it(
     response = connect_widget(client, gid, backend["id"])
     assert response.status_code == 200
     assert response.json["empty"] is False  # type: ignore[index]
-    assert ids(response.json["items"]) == ids(backend["items"])  # type: ignore[index]
+    assert ids(response.json["wireItems"]) == ids(backend["items"])  # type: ignore[index]
 
 
 # --- rule 5: the Media Manager -------------------------------------------------------
@@ -741,11 +741,11 @@ def test_fixture__origin_pages_and_media(tmp_path: Path) -> None:
     site = fake.site.live_view(SITE)
     pages = {p["name"]: p["widgets"] for p in site["pages"]}
     assert list(pages) == ["about", "members"]
-    assert [i["title"] for i in pages["about"][0]["items"]] == ["own"]
+    assert [i["title"] for i in pages["about"][0]["wireItems"]] == ["own"]
     gone, connected = pages["members"]
     assert (gone["id"], gone["empty"]) == (GONE_ID, True)
     assert connected["source"] == "code"
-    assert [i["title"] for i in connected["items"]] == ["b"]
+    assert [i["title"] for i in connected["wireItems"]] == ["b"]
     assert [d["reason"] for d in connected["dropped"]] == [TEXT_ITEM]
     assert {m.id for m in fake.media.list(SITE)} == {"f.jpg", "m.png"}
     assert fake.live.is_published(SITE) is True
@@ -782,7 +782,7 @@ def test_python_api__same_walkthrough_as_the_readme(
     wid = editor["widget"]["id"]
     backend = api.create_gallery(name="Backend", items=[make.image()])
     shown = fake.site.connect(SITE, wid, backend["id"])
-    assert ids(shown["items"]) == ids(backend["items"])
+    assert ids(shown["wireItems"]) == ids(backend["items"])
     assert api.delete(f"galleries/{backend['id']}").status_code == 200
     assert fake.site.widget_view(SITE, wid)["empty"] is True
     assert fake.site.live_view(SITE)["pages"][0]["widgets"][0]["empty"] is True
@@ -797,10 +797,10 @@ def test_python_api__upload_media(fake: FakeGallery, check_violation: Check) -> 
 def test_live_view__returns_a_fresh_copy(fake: FakeGallery, make: Builders) -> None:
     fake.site.add_editor_gallery(SITE, {"items": [make.image(title="a")]})
     first = fake.site.live_view(SITE)
-    first["pages"][0]["widgets"][0]["items"][0]["title"] = "changed"
+    first["pages"][0]["widgets"][0]["wireItems"][0]["title"] = "changed"
     first["pages"].clear()
     again = fake.site.live_view(SITE)
-    assert again["pages"][0]["widgets"][0]["items"][0]["title"] == "a"
+    assert again["pages"][0]["widgets"][0]["wireItems"][0]["title"] == "a"
 
 
 def test_reset__forgets_widgets_media_and_publishing(
@@ -832,7 +832,7 @@ def test_concurrent_editor_galleries_and_views(
                 )
                 view = fake.site.live_view(SITE)
                 for shown in view["pages"][0]["widgets"]:
-                    assert len(shown["items"]) == 2
+                    assert len(shown["wireItems"]) == 2
         except BaseException as exc:  # reported below, not lost in the thread
             errors.append(exc)
 

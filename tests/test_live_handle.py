@@ -42,13 +42,13 @@ def test_editor_gallery_connect_delete_shows_empty_widget(fakegallery):
 
     fakegallery.connect(widget_id, backend["id"])
     shown = _widget(fakegallery, widget_id)
-    assert [i["title"] for i in shown["items"]] == ["pic"]
+    assert [i["title"] for i in shown["wireItems"]] == ["pic"]
     assert [d["reason"] for d in shown["dropped"]] == ["TEXT_ITEM"]
 
     fakegallery.client.delete(f"{fakegallery.api_url}/galleries/{backend['id']}")
     gone = _widget(fakegallery, widget_id)
     assert gone["empty"] is True
-    assert gone["items"] == []
+    assert gone["wireItems"] == []
 
 
 def test_unpublished_site_refuses_the_api(fakegallery):

@@ -142,7 +142,8 @@ def test_deepest_allowed_free_form_json_round_trips(api, client):
     assert client.get(f"/_fake/state?siteId={SITE}").status_code == 200
     events = client.get(f"/_fake/events?siteId={SITE}")
     assert events.status_code == 200
-    assert events.json["events"][-1]["actionEvent"]["body"]["item"]["text"]["css"]
+    last = events.json["events"][-1]["domainEvent"]
+    assert last["actionEvent"]["body"]["item"]["text"]["css"]
 
 
 # --- auth ------------------------------------------------------------------------
@@ -219,7 +220,8 @@ def test_update_gallery_applies_entries_for_one_item_in_order(api, client):
         "second",
         5,
     )
-    events = client.get("/_fake/events").json["events"][events_before:]
+    records = client.get("/_fake/events").json["events"][events_before:]
+    events = [r["domainEvent"] for r in records]
     slugs = [e["slug"] for e in events]
     assert slugs == ["updated", "gallery_item_updated"]
     assert events[1]["actionEvent"]["body"]["updatedItem"] == item
@@ -370,7 +372,7 @@ def test_clone_leaves_the_source_untouched_and_delete_cascades(api, client):
     for item in source["items"]:
         gone = api.get(f"galleries/{source['id']}/items/{item['id']}")
         assert gone.status_code == 404
-    events = client.get("/_fake/events").json["events"]
+    events = [r["domainEvent"] for r in client.get("/_fake/events").json["events"]]
     cascade = [
         e["actionEvent"]["body"]["itemId"]
         for e in events
@@ -466,7 +468,8 @@ def test_many_threads_keep_every_invariant(app, client, fake):
     gallery_orders = [g["sortOrder"] for g in alive.values()]
     assert len(set(gallery_orders)) == len(gallery_orders)
     net: Counter[str] = Counter()
-    for event in client.get(f"/_fake/events?siteId={SITE}").json["events"]:
+    for record in client.get(f"/_fake/events?siteId={SITE}").json["events"]:
+        event = record["domainEvent"]
         if event["slug"] == "gallery_item_created":
             net[event["entityId"]] += 1
         elif event["slug"] == "gallery_item_deleted":

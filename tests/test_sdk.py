@@ -21,6 +21,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from fakegallery import create_app
+from fakegallery.gallery.operations import OPERATIONS
+from fakegallery.testing.server import FakeGalleryServer
 
 pytestmark = pytest.mark.slow
 
@@ -30,21 +32,21 @@ if TYPE_CHECKING:
 SDK_DIR = Path(__file__).parent / "sdk"
 NODE_TIMEOUT = 300  # seconds for one Node run; the suite takes about 3 s
 
-#: The 12 SDK methods, by the method-fqn the SDK puts in x-wix-bi-gateway.
-SDK_METHODS = {
-    "ListGalleries",
-    "GetGallery",
-    "ListGalleryItems",
-    "GetGalleryItem",
-    "CreateGallery",
-    "UpdateGallery",
-    "DeleteGallery",
-    "DeleteGalleryItems",
-    "BulkDeleteGalleryItems",
-    "CreateGalleryItem",
-    "UpdateGalleryItem",
-    "DeleteGalleryItem",
+#: The SDK methods, by the method-fqn the SDK puts in x-wix-bi-gateway: the
+#: operations table's ids, capitalised.
+SDK_METHODS = {op.id[0].upper() + op.id[1:] for op in OPERATIONS}
+
+#: Prints the SDK's own description of each method: {id: {httpMethod, path}}.
+META_SCRIPT = """
+const { proGallery } = require('@wix/pro-gallery/meta');
+const out = {};
+for (const [name, fn] of Object.entries(proGallery)) {
+  if (typeof fn !== 'function') continue;
+  const { httpMethod, path } = fn();
+  out[name] = { httpMethod, path };
 }
+console.log(JSON.stringify(out));
+"""
 
 
 def need(reason: str) -> None:
@@ -269,3 +271,124 @@ def test_sdk_suite_catches_a_broken_shape(
     found = counts(output)
     assert found.get("fail", 0) >= 3, output
     assert symptom in output, output
+
+
+def test_operations_table_matches_the_sdk_meta(node: str) -> None:
+    """The official SDK describes its methods (id, HTTP method, path with the
+    names it fills in); the operations table must say the same, path-id error
+    fields included (`gallery.id` for updateGallery)."""
+    result = subprocess.run(
+        [node, "-e", META_SCRIPT],
+        cwd=SDK_DIR,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT,
+        check=True,
+    )
+    meta = orjson.loads(result.stdout)
+    table = {}
+    for op in OPERATIONS:
+        path = op.path
+        for name, field in op.path_ids:
+            if "." in field:  # the SDK names the body member it reads the id from
+                path = path.replace("{" + name + "}", "{" + field + "}")
+        table[op.id] = {"httpMethod": op.method.upper(), "path": "/v2" + path}
+    assert table == meta
+
+
+# --- REAL mode (docs/parity.md): the suite against a stand-in for real Wix -------
+
+REAL_SITE = "3c3c3c3c-4444-4555-8666-977788899900"
+
+
+@contextmanager
+def stand_in(transform: Transform | None = None) -> Iterator[FakeGalleryServer]:
+    """A second fakegallery playing real Wix on a loopback port (optionally
+    with one shape broken, as in `broken_server`)."""
+    app = create_app({"SEED": 3})
+    if transform is not None:
+        app.wsgi_app = Breaker(app.wsgi_app, transform)  # type: ignore[method-assign]
+    with FakeGalleryServer(app) as server:
+        yield server
+
+
+def run_real(
+    node: str, url: str, files: Iterable[str], **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """The suite in REAL mode (as `npm run test:real`), aimed at `url`."""
+    env = {
+        **os.environ,
+        "WIX_PARITY": "real",
+        "WIX_API_KEY": "sdk-real-mode-key",
+        "WIX_SITE_ID": REAL_SITE,
+        "WIX_API_BASE": url,
+        **extra,
+    }
+    env.pop("FAKEGALLERY_URL", None)
+    return subprocess.run(
+        [node, "--test", "--test-concurrency=1", "--test-reporter=spec", *files],
+        cwd=SDK_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT,
+        check=False,
+    )
+
+
+def test_real_mode_runs_the_whole_suite_and_deletes_what_it_made(node: str) -> None:
+    files = sorted(p.name for p in SDK_DIR.glob("*.test.mjs"))
+    with stand_in() as server:
+        result = run_real(node, server.url, files)
+        left = server.fake.gallery.site_state(REAL_SITE)["galleries"]
+        made = server.fake.events.list(REAL_SITE)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    found = counts(output)
+    assert found.get("fail") == 0, output
+    assert found.get("pass", 0) >= 30, output
+    # one site only: the tests that need a second site or no network are skipped
+    assert "against real Wix the suite has one site" in output
+    assert made, "the suite wrote to the stand-in"
+    assert left == [], "every gallery the suite created was deleted"
+
+
+def test_real_mode_refuses_a_busy_site_and_keeps_its_galleries(node: str) -> None:
+    with stand_in() as server:
+        mine = server.fake.gallery.create_gallery(REAL_SITE, {"gallery": {}})
+        refused = run_real(node, server.url, ["read.test.mjs"])
+        allowed = run_real(
+            node, server.url, ["read.test.mjs"], WIX_ALLOW_EXISTING_GALLERIES="1"
+        )
+        left = server.fake.gallery.site_state(REAL_SITE)["galleries"]
+    assert refused.returncode != 0
+    assert "already has 1 galleries" in refused.stdout + refused.stderr
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert [g["id"] for g in left] == [mine["gallery"]["id"]]
+
+
+def test_real_mode_reports_a_planted_difference(node: str) -> None:
+    with stand_in(unparsable_dates) as server:
+        result = run_real(node, server.url, ["read.test.mjs"])
+        left = server.fake.gallery.site_state(REAL_SITE)["galleries"]
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert counts(output).get("fail", 0) >= 1, output
+    assert left == [], "cleanup ran although tests failed"
+
+
+def test_real_mode_never_calls_the_network_in_ci(node: str) -> None:
+    env = {**os.environ, "WIX_PARITY": "real", "CI": "true"}
+    env.update(WIX_API_KEY="k", WIX_SITE_ID=REAL_SITE)
+    env.pop("WIX_API_BASE", None)
+    result = subprocess.run(
+        [node, "--test", "transport.test.mjs"],
+        cwd=SDK_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "never against the network in CI" in result.stdout + result.stderr

@@ -14,7 +14,7 @@ from ..errors import FORMAT, InvalidArgument
 from ..fake import current_fake
 from ..gallery.operations import OPERATIONS, describe
 from ..state.clock import format_precise, parse_time
-from ..web.request import json_body, ok
+from ..web.request import int_arg, json_body, ok
 
 bp = Blueprint("control", __name__, url_prefix="/_fake")
 
@@ -54,11 +54,18 @@ def state() -> Response:
 
 @bp.get("/events")
 def events() -> Response:
-    """Recorded domain events, oldest first (`?siteId=` narrows to one site)."""
+    """Recorded domain events, oldest first (`?siteId=` narrows to one site,
+    `?limit=N` keeps the newest N); `total` counts them before `limit`."""
     fake = current_fake()
+    most = fake.events.max_events
+    limit = int_arg("limit", most, 1, most)
     listed = fake.events.list(request.args.get("siteId"))
     return ok(
-        {"events": [e.to_record() for e in listed], "dropped": fake.events.dropped}
+        {
+            "events": [e.to_record() for e in listed[-limit:]],
+            "dropped": fake.events.dropped,
+            "total": len(listed),
+        }
     )
 
 

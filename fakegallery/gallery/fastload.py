@@ -6,8 +6,9 @@ createGallery of 16,000 items take over a second of validation alone. This
 module loads the same schemas by walking the keys that are there: each leaf
 still goes through its marshmallow field (`Field.deserialize`: type, None,
 validators), nested objects and lists recurse here, and the schema's
-``@validates_schema`` rules run on the result. Anything it is unsure of —
-an error, a schema feature it does not handle — returns None, and `load` runs
+``@validates_schema`` rules and ``@post_load`` steps run on the result.
+Anything it is unsure of — an error, a schema feature it does not handle —
+returns None, and `load` runs
 marshmallow itself, which also writes the error messages. So the fast path
 decides only successes, and a success is the value marshmallow would return
 (tests/test_fastload.py compares the two on generated input).
@@ -26,7 +27,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing
 
 #: The hooks this fast path can honour; a schema with any other takes the
 #: marshmallow path every time.
-_HANDLED_HOOKS = frozenset({"validates_schema"})
+_HANDLED_HOOKS = frozenset({"validates_schema", "post_load"})
 
 # Kinds of field.
 _LEAF, _NESTED, _LIST_NESTED = 0, 1, 2
@@ -50,6 +51,7 @@ class _Plan:
     schema: Schema
     fields: tuple[_Field, ...]
     validators: tuple[str, ...]  # @validates_schema methods
+    processors: tuple[str, ...]  # @post_load methods
 
 
 #: Plans by schema instance id, with the instance kept alive beside them.
@@ -81,11 +83,12 @@ def _make_plan(schema: Schema) -> _Plan | None:
     hooks = {tag for tag, entries in schema._hooks.items() if entries}
     if hooks - _HANDLED_HOOKS or schema.unknown != EXCLUDE or schema.many:
         return None
-    validators = []
-    for name, many, options in schema._hooks.get("validates_schema", ()):
-        if many or options.get("pass_original"):
-            return None
-        validators.append(name)
+    hooked: dict[str, list[str]] = {"validates_schema": [], "post_load": []}
+    for tag, names in hooked.items():
+        for name, many, options in schema._hooks.get(tag, ()):
+            if many or options.get("pass_original"):
+                return None
+            names.append(name)
     planned = []
     for name, field in schema.load_fields.items():
         if field.data_key not in (None, name) or field.attribute not in (None, name):
@@ -108,7 +111,12 @@ def _make_plan(schema: Schema) -> _Plan | None:
             planned.append(_Field(name, field, _LEAF, None, None))
         else:
             planned.append(_Field(name, field, _LEAF, None, None))
-    return _Plan(schema, tuple(planned), tuple(validators))
+    return _Plan(
+        schema,
+        tuple(planned),
+        tuple(hooked["validates_schema"]),
+        tuple(hooked["post_load"]),
+    )
 
 
 def _nested(field: fields.Nested) -> tuple[Schema, _Plan] | None:
@@ -149,8 +157,8 @@ def _load(plan: _Plan, data: Any) -> dict[str, Any]:
             if validator(result) is False:
                 raise _Refused
         out[name] = result
-    for validator_name in plan.validators:
-        getattr(plan.schema, validator_name)(
-            out, partial=None, many=False, unknown=EXCLUDE
-        )
+    for name in plan.validators:
+        getattr(plan.schema, name)(out, partial=None, many=False, unknown=EXCLUDE)
+    for name in plan.processors:
+        out = getattr(plan.schema, name)(out, many=False, partial=None, unknown=EXCLUDE)
     return out

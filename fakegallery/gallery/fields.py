@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import orjson
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
 
 from .. import errors as E
 from ..state.clock import format_time, parse_time
@@ -158,7 +158,9 @@ class Guid(Str):
 
 
 class Enum(Str):
-    """A string restricted to an enum's values."""
+    """A string restricted to an enum's values. One rule for every enum field
+    (docs/behaviour.md §4.2): the value must be one of the enum's names, exactly
+    as spelt, whether the field is writable or derived; null means unset."""
 
     def __init__(self, choices: tuple[str, ...], **kw: Any) -> None:
         super().__init__(**kw)
@@ -251,10 +253,19 @@ class Base(Schema):
     #: the fake (docs/behaviour.md §6.9). Fixture files may carry them; any
     #: other key no field declares is an error there (seeding/fixtures.py).
     read_only: ClassVar[frozenset[str]] = frozenset()
+    #: Declared fields the fake derives itself (item `type`, `image.type`): the
+    #: value is validated like any field, then dropped (docs/behaviour.md §4.2).
+    derived: ClassVar[frozenset[str]] = frozenset()
 
     error_messages = {
         "type": rule(E.FORMAT, "must be an object", type="object"),
     }
+
+    @post_load
+    def _drop_derived(self, data: dict[str, Any], **kw: Any) -> dict[str, Any]:
+        for key in self.derived:
+            data.pop(key, None)
+        return data
 
 
 # --- turning marshmallow errors into Wix field violations ---------------------

@@ -71,10 +71,10 @@ class GalleryRules:
         """A gallery's wire shape; `items` is the requested page of stored JSON
         (orjson Fragments, never re-serialised), `totalItems` the full count."""
         items = self.store.list_items(site_id, gallery.id)
-        out = gallery_entity(gallery, len(items))
         page = items[item_offset : item_offset + item_limit] if with_items else ()
-        out["items"] = [orjson.Fragment(i.body) for i in page]
-        return out
+        return gallery_entity(
+            gallery, len(items), [orjson.Fragment(i.body) for i in page]
+        )
 
     # --- ids and defaults -----------------------------------------------------------
 
@@ -195,7 +195,8 @@ class GalleryRules:
         )
 
     def event_time(self) -> str:
-        return format_precise(self.clock.now())
+        """Now, with six fraction digits as Wix's eventTime (§4.7)."""
+        return format_precise(self.clock.now(), "microseconds")
 
     def item_event_of(
         self,
@@ -221,7 +222,7 @@ class GalleryRules:
         """A gallery created or updated event; `total` is its item count after
         the write (§8.1: gallery events leave out the items but keep
         totalItems)."""
-        entity = {**gallery_entity(gallery, total), "items": []}
+        entity = gallery_entity(gallery, total, [])
         key = "createdEvent" if event_type == ev.GALLERY_CREATED else "updatedEvent"
         field = "entity" if key == "createdEvent" else "currentEntity"
         body = {key: {field: entity}}
@@ -246,13 +247,15 @@ class GalleryRules:
         self.events.publish(self.event(site_id, ev.GALLERY_DELETED, gallery_id, body))
 
 
-def gallery_entity(gallery: Gallery, total: int) -> Body:
-    """A gallery's wire fields without `items`; `totalItems` is `total`."""
+def gallery_entity(gallery: Gallery, total: int, items: list[Any]) -> Body:
+    """A gallery's wire fields in the protobuf order of a real answer
+    (docs/behaviour.md §4.1); `totalItems` is `total`, `items` the page."""
     out: Body = {"id": gallery.id}
     if gallery.name is not None:
         out["name"] = gallery.name
-    out["createdDate"] = gallery.created_date
+    out["totalItems"] = total
+    out["items"] = items
     if gallery.sort_order is not None:
         out["sortOrder"] = gallery.sort_order
-    out["totalItems"] = total
+    out["createdDate"] = gallery.created_date
     return out

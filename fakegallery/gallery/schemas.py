@@ -2,8 +2,10 @@
 
 API bodies, fixture files and generated demo data all load through these schemas,
 so there is one parser. Field names are the camelCase wire names, so a loaded dict
-is already wire-shaped. Unknown and read-only keys (``_id``, ``type``, dates,
-``imageInfo.url`` …) are dropped, never stored (docs/behaviour.md §5.5, §13.3).
+is already wire-shaped. Unknown and read-only keys (``_id``, dates,
+``imageInfo.url`` …) are dropped, never stored (docs/behaviour.md §5.5, §13.3);
+derived enums (item ``type``, ``image.type``) are checked like every enum, then
+dropped (§4.2).
 
 The field types, validators, the Base schema and `load` live in fields.py;
 they are re-exported here, so ``schemas.load(...)`` stays the one entry point.
@@ -29,6 +31,10 @@ from .fields import load as load
 from .fields import non_empty as non_empty
 
 MEDIA_KEYS = ("image", "video", "text")
+# The enums of the wire (docs/behaviour.md §4.2–§4.6), each checked by one rule:
+# writable or derived, a value must be one of these names (null means unset).
+ITEM_TYPES = ("UNDEFINED", "IMAGE", "VIDEO", "TEXT")
+IMAGE_TYPES = ("UNDEFINED", "WIX_MEDIA", "EXTERNAL")
 VIDEO_TYPES = ("UNDEFINED", "WIX_MEDIA", "YOUTUBE", "VIMEO")
 LINK_TYPES = ("UNDEFINED", "EXTERNAL", "INTERNAL")
 
@@ -48,9 +54,11 @@ class UnsharpMaskingSchema(Base):
 
 
 class CommonImageSchema(Base):
-    """REST `imageInfo` and video posters; `url` is read-only and rebuilt from id."""
+    """REST `imageInfo` and video posters; `url` is read-only and rebuilt from id,
+    Wix's internal `urlExpirationDate` and `sizeInBytes` (sent as nulls in
+    posters, docs/behaviour.md §4.4) are read-only too."""
 
-    read_only = frozenset({"url"})
+    read_only = frozenset({"url", "urlExpirationDate", "sizeInBytes"})
 
     id = Str(required=True, validate=non_empty)
     height = Int(required=True, validate=between(0))
@@ -60,7 +68,8 @@ class CommonImageSchema(Base):
 
 
 class ImageSchema(Base):
-    read_only = frozenset({"type"})  # always WIX_MEDIA (§6.9)
+    derived = frozenset({"type"})  # always WIX_MEDIA in answers (§4.3)
+    type = Enum(IMAGE_TYPES, allow_none=True)
     imageInfo = Obj(CommonImageSchema, required=True)
     focalPoint = Obj(FocalPointSchema)
     exif = Dict(allow_none=True)
@@ -96,7 +105,7 @@ class VideoInfoSchema(Base):
 
 
 class VideoSchema(Base):
-    type = Enum(VIDEO_TYPES)
+    type = Enum(VIDEO_TYPES, allow_none=True)
     videoInfo = Obj(VideoInfoSchema, required=True)
     durationInMillis = Int(allow_none=True, validate=between(0))
 
@@ -113,7 +122,7 @@ class TagsSchema(Base):
 class LinkSchema(Base):
     text = Str(allow_none=True)
     url = Str(allow_none=True)
-    type = Enum(LINK_TYPES)
+    type = Enum(LINK_TYPES, allow_none=True)
     target = Str(allow_none=True)
     wixLinkData = Dict(allow_none=True)
 
@@ -147,9 +156,11 @@ def media_rule(found: list[str]) -> str:
 class ItemPatchSchema(Base):
     """An item in a PATCH: every key is optional; present keys replace (§6.5)."""
 
-    read_only = frozenset({"type", "createdDate", "updatedDate"})
+    read_only = frozenset({"createdDate", "updatedDate"})
+    derived = frozenset({"type"})  # from the media member set (§6.9)
 
     id = Str()
+    type = Enum(ITEM_TYPES, allow_none=True)
     title = Str(allow_none=True)
     description = Str(allow_none=True)
     sortOrder = Num(allow_none=True)

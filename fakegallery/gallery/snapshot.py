@@ -11,6 +11,7 @@ import orjson
 from ..state.clock import format_time
 from ..state.store import Gallery
 from .rules import Body, GalleryRules
+from .wire import editor_filenames
 
 # Seeding: no events; ids, dates and sortOrders are kept.
 
@@ -20,8 +21,13 @@ class Snapshots(GalleryRules):
 
     def import_gallery(self, site_id: str, spec: Mapping[str, Any]) -> Gallery:
         """Store a gallery from a validated fixture entry, keeping its ids, dates
-        and sortOrders, defaulting what is missing. Emits no events."""
+        and sortOrders, defaulting what is missing. Emits no events. An Editor
+        gallery (`origin: "editor"`) gets the Editor's image filenames
+        (docs/behaviour.md §8.7)."""
         store = self.store
+        entries: list[Mapping[str, Any]] = list(spec.get("items", ()))
+        if spec.get("origin") == "editor":
+            entries = list(editor_filenames(entries))
         with self.lock:
             now = format_time(self.clock.now())
             gallery = Gallery(
@@ -31,9 +37,9 @@ class Snapshots(GalleryRules):
                 spec.get("createdDate") or now,
                 store.next_seq(),
             )
-            explicit = {i.get("sortOrder") for i in spec.get("items", ())}
+            explicit = {i.get("sortOrder") for i in entries}
             store.put_gallery(site_id, gallery)
-            for entry in spec.get("items", ()):
+            for entry in entries:
                 value = entry.get("sortOrder")
                 if value is None:
                     value = self.free_sort_order(explicit)

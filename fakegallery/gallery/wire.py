@@ -2,14 +2,17 @@
 
 Everything derived lives here (docs/behaviour.md §4, §6.6–§6.9): item `type`,
 `image.type`, `imageInfo.url`, `video.type`, the always-present `videoInfo`
-members. Items are
+members, the resolution and Wix-hosted poster of YouTube/Vimeo videos (§4.4).
+Keys are emitted in the order Wix's protobuf messages give them (§4.2), so a
+text snapshot of a real answer matches the fake's byte for byte. Items are
 built once per write and stored as ready JSON, so reads never re-serialise them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..state.media import MEDIA_URL
@@ -20,22 +23,44 @@ _YOUTUBE = re.compile(
 _VIMEO = re.compile(r"^(https?:)?//([a-z0-9-]+\.)*vimeo\.com(/|$)", re.I)
 MEDIA_TYPES = {"image": "IMAGE", "video": "VIDEO", "text": "TEXT"}
 
-# Canonical key order of an item, as in real responses (docs/behaviour.md §13.4).
+# Key order of each message, as real answers send them (docs/behaviour.md §4.2).
 ITEM_KEYS = (
     "id",
-    "type",
+    "sortOrder",
     "title",
     "description",
-    "sortOrder",
+    "type",
+    "image",
+    "video",
+    "text",
     "createdDate",
     "updatedDate",
     "tags",
     "link",
-    "image",
-    "video",
-    "text",
     "secondaryMedia",
 )
+GALLERY_KEYS = ("id", "name", "totalItems", "items", "sortOrder", "createdDate")
+VIDEO_INFO_KEYS = ("id", "resolutions", "url", "filename", "posters")
+
+#: docs/behaviour.md §4.4: the resolution `format` Wix gives an external video.
+EXTERNAL_FORMATS = {"YOUTUBE": "Youtube", "VIMEO": "Vimeo"}
+#: The size of the poster Wix makes for a YouTube/Vimeo video.
+POSTER_WIDTH, POSTER_HEIGHT = 1280, 720
+
+
+def poster_id(video_url: str) -> str:
+    """The media id of the poster Wix would host for an external video
+    (docs/behaviour.md §4.4): derived from the URL alone, so it never draws
+    from the seeded id stream and the same video always gets the same poster.
+    SHA-256 of the URL (UTF-8), as hex: 6 digits, `_`, the next 32, `~mv2.jpg`
+    — the shape of a Wix media id."""
+    digest = hashlib.sha256(video_url.encode()).hexdigest()
+    return f"{digest[:6]}_{digest[6:38]}~mv2.jpg"
+
+
+def keyed(data: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """`data` with its keys in the given order (keys it lacks are left out)."""
+    return {key: data[key] for key in keys if key in data}
 
 
 class WireBuilder:
@@ -44,8 +69,15 @@ class WireBuilder:
     def __init__(self, drop_undefined_strings: bool = True) -> None:
         self.drop_undefined = drop_undefined_strings
 
+    def _name(self, value: Any) -> Any:
+        """docs/behaviour.md §6.6: the SDK sends the literal "undefined"."""
+        if self.drop_undefined and value == "undefined":
+            return None
+        return value
+
     def common_image(self, info: Mapping[str, Any]) -> dict[str, Any]:
-        """CommonImage: `url` is always rebuilt from `id` (docs/behaviour.md §4.3)."""
+        """CommonImage: `url` is always rebuilt from `id` (docs/behaviour.md §4.3);
+        unset names are left out."""
         out: dict[str, Any] = {
             "id": info["id"],
             "url": MEDIA_URL + info["id"],
@@ -53,12 +85,37 @@ class WireBuilder:
             "width": info.get("width", 0),
         }
         for key in ("altText", "filename"):
-            value = info.get(key)
-            if value is None or (self.drop_undefined and value == "undefined"):
-                # docs/behaviour.md §6.6: the SDK sends the literal "undefined"
-                continue
-            out[key] = value
+            value = self._name(info.get(key))
+            if value is not None:
+                out[key] = value
         return out
+
+    def poster(self, info: Mapping[str, Any]) -> dict[str, Any]:
+        """A video poster in the shape of Wix's real poster sample: every
+        CommonImage member present, unset ones as explicit nulls (§4.4)."""
+        return {
+            "id": info["id"],
+            "url": MEDIA_URL + info["id"],
+            "height": info.get("height", 0),
+            "width": info.get("width", 0),
+            "altText": self._name(info.get("altText")),
+            "urlExpirationDate": None,
+            "filename": self._name(info.get("filename")),
+            "sizeInBytes": None,
+        }
+
+    @staticmethod
+    def resolution(res: Mapping[str, Any]) -> dict[str, Any]:
+        """A video resolution as real answers send it: `quality` and
+        `filename` always present, null when unset (§4.4)."""
+        return {
+            "url": res["url"],
+            "height": res["height"],
+            "width": res["width"],
+            "format": res["format"],
+            "quality": res.get("quality"),
+            "filename": res.get("filename"),
+        }
 
     def image(self, image: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -71,21 +128,36 @@ class WireBuilder:
         return out
 
     def video(self, video: Mapping[str, Any]) -> dict[str, Any]:
+        """docs/behaviour.md §4.4: a YouTube/Vimeo video without resolutions or
+        posters of its own gets Wix's one resolution and one hosted poster."""
         info = video["videoInfo"]
         video_id = info.get("id") or ""
         url = info.get("url") or ""
+        kind = video.get("type") or video_type(video_id, url)
+        resolutions = list(info.get("resolutions") or ())
+        posters = list(info.get("posters") or ())
+        external = EXTERNAL_FORMATS.get(kind)
+        if external and url and not resolutions:
+            resolutions = [{"url": url, "height": 0, "width": 0, "format": external}]
+        if external and url and not posters:
+            made = poster_id(url)
+            posters = [
+                {
+                    "id": made,
+                    "height": POSTER_HEIGHT,
+                    "width": POSTER_WIDTH,
+                    "filename": made,
+                }
+            ]
         wire_info: dict[str, Any] = {
             "id": video_id,
+            "resolutions": [self.resolution(r) for r in resolutions],
             "url": url,
-            "resolutions": list(info.get("resolutions") or ()),
-            "posters": [self.common_image(p) for p in info.get("posters") or ()],
         }
         if info.get("filename") is not None:
             wire_info["filename"] = info["filename"]
-        out: dict[str, Any] = {
-            "type": video.get("type") or video_type(video_id, url),
-            "videoInfo": wire_info,
-        }
+        wire_info["posters"] = [self.poster(p) for p in posters]
+        out: dict[str, Any] = {"type": kind, "videoInfo": wire_info}
         if video.get("durationInMillis") is not None:
             out["durationInMillis"] = video["durationInMillis"]
         return out
@@ -149,5 +221,30 @@ def video_type(video_id: str, url: str) -> str:
 
 
 def ordered(item: Mapping[str, Any]) -> dict[str, Any]:
-    """The item with its keys in canonical order (readable diffs, stable bytes)."""
-    return {key: item[key] for key in ITEM_KEYS if key in item}
+    """The item with its keys in protobuf order (docs/behaviour.md §4.2)."""
+    return keyed(item, ITEM_KEYS)
+
+
+def editor_filenames(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Items as the Editor stores them (docs/behaviour.md §8.7): every image
+    (`image` and a `secondaryMedia` image) carries `imageInfo.filename`, equal
+    to the media id unless one was given. Returns new dicts."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        copy = dict(item)
+        for holder in ("image", "secondaryMedia"):
+            image = copy.get(holder)
+            if holder == "secondaryMedia" and isinstance(image, Mapping):
+                image = image.get("image")
+            if not isinstance(image, Mapping) or "imageInfo" not in image:
+                continue
+            info = dict(image["imageInfo"])
+            if info.get("filename") in (None, "", "undefined"):
+                info["filename"] = info["id"]
+            filled = {**image, "imageInfo": info}
+            if holder == "image":
+                copy["image"] = filled
+            else:
+                copy["secondaryMedia"] = {**copy["secondaryMedia"], "image": filled}
+        out.append(copy)
+    return out

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import FORMAT, InvalidArgument
 from ..gallery import schemas
 from ..gallery.media_check import image_ids, image_info
+from ..gallery.wire import editor_filenames
 from ..state.clock import Ids
 from ..state.live import LiveModel, Widget
 from ..state.media import Media, MediaLibrary
@@ -79,6 +80,10 @@ class LiveSite(LiveViews):
         if not isinstance(page, str) or not page.strip():
             raise InvalidArgument.one("page", "must be a non-empty string", FORMAT)
         data = schemas.load(_EDITOR_GALLERY, {"gallery": dict(gallery or {})})
+        spec = data.get("gallery") or {}
+        if spec.get("items"):
+            # every Editor upload names its file after its media id (§8.7)
+            data["gallery"] = {**spec, "items": editor_filenames(spec["items"])}
         with self.lock:
             created = self.gallery.create_gallery(site_id, data)
             gallery_id = created["gallery"]["id"]

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -12,27 +11,9 @@ import orjson
 from ..errors import GalleryNotFound
 from ..state.live import LiveModel, Widget
 from ..state.store import MemoryStore
+from . import wgallery
 
 Body = dict[str, Any]
-
-#: Reasons an item is dropped when a backend gallery is shown from code
-#: (rule 3; docs/behaviour.md §6.8).
-TEXT_ITEM = "TEXT_ITEM"
-LINK_TEXT = "LINK_TEXT"
-_REASONS = {
-    TEXT_ITEM: "text items cannot be converted to $w.Gallery items",
-    LINK_TEXT: "items whose link has `text` cannot be converted to $w.Gallery items",
-}
-
-
-def unconvertible(item: Mapping[str, Any]) -> str | None:
-    """Why an item cannot become a $w.Gallery item (rule 3), or None."""
-    if item.get("type") == "TEXT":
-        return TEXT_ITEM
-    link = item.get("link")
-    if isinstance(link, Mapping) and link.get("text"):
-        return LINK_TEXT
-    return None
 
 
 def plain(body: Body) -> Body:
@@ -61,35 +42,38 @@ class LiveViews:
         }
         try:
             gallery = self.store.get_gallery(site_id, shown)
-            items = self.store.list_items(site_id, shown)
+            stored = self.store.list_items(site_id, shown)
         except GalleryNotFound:
             # rule 4: a deleted backend gallery appears as an empty widget
-            out.update(empty=True, galleryName=None, items=[], dropped=[])
+            out.update(empty=True, galleryName=None, items=[], wireItems=[], dropped=[])
             return out
-        visible: list[Any] = []
-        dropped: list[Body] = []
-        for item in items:
-            reason = unconvertible(orjson.loads(item.body)) if connected else None
-            if reason is None:
-                visible.append(orjson.Fragment(item.body))
-            else:
-                dropped.append(
-                    {
-                        "itemId": item.id,
-                        "reason": reason,
-                        "description": _REASONS[reason],
-                    }
-                )
+        wire = [orjson.loads(item.body) for item in stored]
+        converted = wgallery.to_w_gallery_items(wire)
+        if connected:
+            # rule 3: what the conversion cannot express does not show at all
+            dropped = {d["itemId"] for d in converted.dropped}
+            wire = [item for item in wire if item["id"] not in dropped]
+            out_dropped = converted.dropped
+        else:
+            # an Editor gallery shows every item; `items` holds the ones the
+            # $w.Gallery format can express (docs/live-site.md)
+            out_dropped = []
         out.update(
-            empty=False, galleryName=gallery.name, items=visible, dropped=dropped
+            empty=False,
+            galleryName=gallery.name,
+            items=converted.items,
+            wireItems=wire,
+            dropped=out_dropped,
         )
         return out
 
     def live_view(self, site_id: str) -> Body:
         """The site as visitors see it: pages (in the order their first widget
-        was added) → widgets → exactly the items shown, in wire shape. A widget
-        whose gallery is gone has `empty: true`; a code-connected widget lists
-        the items conversion dropped, with the reason. Always a new dict."""
+        was added) → widgets → the items shown, as page code sees them
+        (`items`, the $w.Gallery shape of live/wgallery.py) and in the REST
+        wire shape (`wireItems`). A widget whose gallery is gone has `empty:
+        true`; a code-connected widget lists the items conversion dropped,
+        with the reason. Always a new dict."""
         with self.lock:
             pages: dict[str, list[Body]] = {}
             for widget in self.live.widgets(site_id):

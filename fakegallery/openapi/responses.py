@@ -25,10 +25,22 @@ from .convert import (
     ref,
 )
 
+NULLABLE_STRING = {"type": ["string", "null"]}
+POSTER_KEYS = (
+    "id",
+    "url",
+    "height",
+    "width",
+    "altText",
+    "urlExpirationDate",
+    "filename",
+    "sizeInBytes",
+)
+
 
 def response_components(conv: Converter) -> dict[str, Json]:
     """Response schemas. Parts the fake echoes as validated (link, tags, focal
-    point, resolutions) reuse the request components."""
+    point) reuse the request components."""
     return {
         "CommonImage": closed(
             ["id", "url", "height", "width"],
@@ -44,6 +56,36 @@ def response_components(conv: Converter) -> dict[str, Json]:
                 "filename": STRING,
             },
             "docs/behaviour.md §4.3: `url` is always rebuilt from `id`.",
+        ),
+        "Poster": closed(
+            [*POSTER_KEYS],
+            {
+                "id": STRING,
+                "url": {
+                    **STRING,
+                    "description": "https://static.wixstatic.com/media/<id>",
+                },
+                "height": INTEGER,
+                "width": INTEGER,
+                "altText": NULLABLE_STRING,
+                "urlExpirationDate": {"type": "null"},
+                "filename": NULLABLE_STRING,
+                "sizeInBytes": {"type": "null"},
+            },
+            "docs/behaviour.md §4.4: every member present, as in Wix's real "
+            "poster sample; a YouTube/Vimeo video gets one Wix-hosted poster.",
+        ),
+        "Resolution": closed(
+            ["url", "height", "width", "format", "quality", "filename"],
+            {
+                "url": STRING,
+                "height": INTEGER,
+                "width": INTEGER,
+                "format": {**STRING, "description": "e.g. mp4, hls, Youtube"},
+                "quality": NULLABLE_STRING,
+                "filename": NULLABLE_STRING,
+            },
+            "docs/behaviour.md §4.4: `quality` and `filename` null when unset.",
         ),
         "Image": closed(
             ["type", "imageInfo"],
@@ -64,8 +106,8 @@ def response_components(conv: Converter) -> dict[str, Json]:
                 "id": {**STRING, "description": "empty for YouTube/Vimeo (§6.7)"},
                 "url": {**STRING, "description": "empty for Wix media video"},
                 "filename": STRING,
-                "resolutions": array(conv.schema(S.ResolutionSchema)),
-                "posters": array(ref("CommonImage")),
+                "resolutions": array(ref("Resolution")),
+                "posters": array(ref("Poster")),
             },
         ),
         "Video": closed(

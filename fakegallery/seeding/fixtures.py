@@ -129,12 +129,12 @@ def _nested_unknown(spec: fields.Field[Any], value: Any, where: str) -> Iterable
 class _Ids:
     """Where each id and item sortOrder of one load was first seen."""
 
-    seen: dict[tuple[str, str], str] = field(default_factory=dict)
+    seen: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
 
-    def claim(self, site: str, entity_id: str, where: str) -> None:
-        first = self.seen.setdefault((site, entity_id), where)
-        if first != where:
-            raise FixtureError(f"{where}: id '{entity_id}' is also {first}")
+    def claim(self, site: str, entity_id: str, load: int, where: str) -> None:
+        first = self.seen.setdefault((site, entity_id), (load, where))
+        if first != (load, where):
+            raise FixtureError(f"{where}: id '{entity_id}' is also {first[1]}")
 
 
 def check_duplicates(
@@ -144,7 +144,7 @@ def check_duplicates(
     against what the site already holds) and two items of one gallery with the
     same sortOrder. `loads` is (source, site, validated data)."""
     ids = _Ids()
-    for source, site, data in loads:
+    for load, (source, site, data) in enumerate(loads):
         for g_index, gallery in enumerate(data["galleries"]):
             g_where = f"{source}: galleries[{g_index}]"
             entries = [(f"{g_where}.id", gallery.get("id"))]
@@ -168,7 +168,7 @@ def check_duplicates(
                         f"{where}: id '{entity_id}' is already in site '{site}' "
                         "(loaded before, or created through the API)"
                     )
-                ids.claim(site, entity_id, where)
+                ids.claim(site, entity_id, load, where)
 
 
 def target_site(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar
 
 import orjson
@@ -19,6 +19,10 @@ import orjson
 Json = dict[str, Any]
 
 FQDN = "wix.pro_gallery.gallery_v2"  # docs/behaviour.md §8.1: the eventType prefix
+#: docs/behaviour.md §8.1: the domain event's `entityFqdn` — the SDK's own FQDN
+#: and Wix's sample payload (the default), or the doc prose's spelling.
+ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", FQDN)  # as in config.py
+ENTITY_FQDN = ENTITY_FQDNS[0]
 GALLERY_CREATED = f"{FQDN}_created"
 GALLERY_UPDATED = f"{FQDN}_updated"
 GALLERY_DELETED = f"{FQDN}_deleted"
@@ -37,7 +41,8 @@ EVENT_OVERHEAD = 512
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One domain event: `entity_id` is the gallery id, also for item events."""
+    """One domain event: `entity_id` is the gallery id, also for item events.
+    The log fills `entity_fqdn` and `sequence` when it publishes the event."""
 
     id: str
     event_type: str
@@ -46,16 +51,20 @@ class Event:
     event_time: str
     body: Json
     originated_from: str | None = None
+    entity_fqdn: str = ENTITY_FQDN
+    #: `entityEventSequence`: 1, 2, 3 … per entity (gallery) of a site.
+    sequence: int | None = None
 
     @property
     def slug(self) -> str:
         return self.event_type[len(FQDN) + 1 :]
 
     def to_dict(self) -> Json:
-        """The domain event as Wix puts it inside a webhook (docs/behaviour.md §8.2)."""
+        """The domain event exactly as Wix puts it inside a webhook, in the
+        order of Wix's webhook reference (docs/behaviour.md §8.2)."""
         out: Json = {
             "id": self.id,
-            "entityFqdn": FQDN,
+            "entityFqdn": self.entity_fqdn,
             "slug": self.slug,
             "entityId": self.entity_id,
             "eventTime": self.event_time,
@@ -63,12 +72,20 @@ class Event:
         }
         if self.originated_from:
             out["originatedFrom"] = self.originated_from
+        if self.sequence is not None:
+            out["entityEventSequence"] = str(self.sequence)
         out.update(self.body)
         return out
 
     def to_record(self) -> Json:
-        """What /_fake/events lists: the event type, the site, the domain event."""
-        return {"eventType": self.event_type, "siteId": self.site_id, **self.to_dict()}
+        """What /_fake/events lists: the fake's bookkeeping (`eventType`, also
+        the webhook envelope's, and `siteId`) next to the untouched Wix
+        domain event (docs/control-plane.md)."""
+        return {
+            "eventType": self.event_type,
+            "siteId": self.site_id,
+            "domainEvent": self.to_dict(),
+        }
 
     def size(self) -> int:
         """What the event counts for the log's byte bound."""
@@ -87,7 +104,10 @@ class EventLog:
     name: ClassVar[str] = "events"
 
     def __init__(
-        self, max_events: int = MAX_EVENTS, max_bytes: int = MAX_EVENT_BYTES
+        self,
+        max_events: int = MAX_EVENTS,
+        max_bytes: int = MAX_EVENT_BYTES,
+        entity_fqdn: str = ENTITY_FQDN,
     ) -> None:
         self._lock = threading.Lock()
         self.max_events = max_events
@@ -95,6 +115,10 @@ class EventLog:
         self._events: deque[tuple[Event, int]] = deque()
         self._bytes = 0
         self._subscribers: list[Subscriber] = []
+        self.entity_fqdn = entity_fqdn
+        #: (site, entity) → the last entityEventSequence given; an entry goes
+        #: with its gallery's deleted event, so live galleries bound it.
+        self._sequences: dict[tuple[str, str], int] = {}
         self.dropped = 0
 
     # --- component ----------------------------------------------------------------
@@ -103,6 +127,7 @@ class EventLog:
         with self._lock:
             self._events.clear()
             self._bytes = 0
+            self._sequences.clear()
             self.dropped = 0
 
     def drop_site(self, site_id: str) -> None:
@@ -110,21 +135,26 @@ class EventLog:
             kept = [(e, n) for e, n in self._events if e.site_id != site_id]
             self._events = deque(kept)
             self._bytes = sum(n for _, n in kept)
+            for key in [k for k in self._sequences if k[0] == site_id]:
+                del self._sequences[key]
 
     def dump(self) -> Json:
         with self._lock:
             return {
                 "events": [asdict(e) for e, _ in self._events],
+                "sequences": [[s, e, n] for (s, e), n in self._sequences.items()],
                 "dropped": self.dropped,
             }
 
     def restore(self, data: Json) -> None:
         events = [Event(**e) for e in data["events"]]
+        sequences = {(s, e): int(n) for s, e, n in data.get("sequences", ())}
         with self._lock:
             self._events.clear()
             self._bytes = 0
+            self._sequences = sequences
             self.dropped = int(data.get("dropped", 0))
-            self._append(events)
+            self._keep(events)
 
     @property
     def stored_bytes(self) -> int:
@@ -151,16 +181,27 @@ class EventLog:
         self.publish_many((event,))
 
     def publish_many(self, events: Iterable[Event]) -> None:
-        """Record the events in order, then hand each to every subscriber."""
-        events = tuple(events)
+        """Number each event in its entity's sequence and stamp the configured
+        `entityFqdn`, record them in order, then hand each to every subscriber
+        in this thread."""
         with self._lock:
-            self._append(events)
+            stamped = [self._stamp(event) for event in events]
+            self._keep(stamped)
             subscribers = tuple(self._subscribers)
-        for event in events:
+        for event in stamped:
             for subscriber in subscribers:
                 subscriber(event)
 
-    def _append(self, events: Iterable[Event]) -> None:
+    def _stamp(self, event: Event) -> Event:
+        key = (event.site_id, event.entity_id)
+        number = self._sequences.get(key, 0) + 1
+        if event.event_type == GALLERY_DELETED:
+            self._sequences.pop(key, None)  # the entity's last event
+        else:
+            self._sequences[key] = number
+        return replace(event, entity_fqdn=self.entity_fqdn, sequence=number)
+
+    def _keep(self, events: Iterable[Event]) -> None:
         for event in events:
             size = event.size()
             self._events.append((event, size))

@@ -50,6 +50,12 @@ class GallerySite:
         clock = self.fake.clock
         self._clock_at_start = clock.now() if clock.frozen else None
 
+    @property
+    def dashboard_url(self) -> str:
+        """This site's page in the dashboard (docs/dashboard.md): print it, or
+        pause a test there (e.g. a breakpoint) to look at its data."""
+        return f"{self.url}/_fake/ui/sites/{self.site_id}/"
+
     def __repr__(self) -> str:
         return f"<GallerySite {self.site_id} at {self.url}>"
 
@@ -107,9 +113,10 @@ class GallerySite:
     # --- the live site (docs/live-site.md) ------------------------------------
 
     def live(self) -> dict[str, Any]:
-        """What a visitor of this site sees: pages → widgets → items, with
-        `empty: true` for a widget whose gallery is gone and the items dropped
-        by conversion (and why)."""
+        """What a visitor of this site sees: pages → widgets → items as page
+        code sees them (`items`, the $w.Gallery shape) and in the REST wire
+        shape (`wireItems`), with `empty: true` for a widget whose gallery is
+        gone and the items dropped by conversion (and why)."""
         return self.fake.site.live_view(self.site_id)
 
     def add_editor_gallery(

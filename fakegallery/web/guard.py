@@ -14,11 +14,13 @@ changing its state (docs/control-plane.md, "Safety").
    never answers a CORS preflight with ``Access-Control-Allow-*`` headers, so a
    browser never lets another origin read an answer or send JSON.
 3. **Control token**: with CONTROL_TOKEN set, every /_fake/ route but the
-   health probe, the OpenAPI document and the media files needs the header
-   ``X-Fake-Control-Token``.
+   health probe, the OpenAPI document and the pictures (media files and
+   placeholders) needs the header ``X-Fake-Control-Token`` — the dashboard's
+   pages too, which a browser cannot send: with a token, use the JSON routes.
 
-Areas share these checks: `install` runs them before every request; an area
-(a future dashboard) that serves pages is covered by the same rules.
+Areas share these checks: `install` runs them before every request, the
+dashboard's included (dashboard/security.py adds its own, stricter Origin rule
+for its controls).
 """
 
 from __future__ import annotations
@@ -41,9 +43,9 @@ SAME_ORIGIN_FETCH = frozenset({"same-origin", "none"})
 CONTROL_PREFIX = "/_fake/"
 TOKEN_HEADER = "X-Fake-Control-Token"
 #: /_fake/ routes a control token does not guard: a readiness probe, the API
-#: description, and media files that an <img> (which sends no headers) loads.
-_OPEN = (("GET", "/_fake/health"), ("GET", "/_fake/openapi.json"))
-_OPEN_PREFIX = ("GET", "/_fake/media/")
+#: description, and pictures that an <img> (which sends no headers) loads.
+_OPEN = ("/_fake/health", "/_fake/openapi.json")
+_OPEN_PREFIXES = ("/_fake/media/", "/_fake/placeholder/")
 
 
 def install(app: Flask, settings: Settings) -> None:
@@ -130,7 +132,6 @@ def needs_token(method: str, path: str) -> bool:
     """True for the /_fake/ routes CONTROL_TOKEN guards."""
     if not path.startswith(CONTROL_PREFIX) or method == "OPTIONS":
         return False
-    method = "GET" if method == "HEAD" else method
-    if (method, path) in _OPEN:
-        return False
-    return not (method == _OPEN_PREFIX[0] and path.startswith(_OPEN_PREFIX[1]))
+    if method not in ("GET", "HEAD"):
+        return True
+    return path not in _OPEN and not path.startswith(_OPEN_PREFIXES)

@@ -121,18 +121,24 @@ class Guard:
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
+        started: list[bool] = []
+
+        def tracking(*args: Any) -> Any:
+            started.append(True)
+            return start_response(*args)
+
         try:
-            return self.app(environ, start_response)
+            return self.app(environ, tracking)
         except Exception as exc:
             log.exception("unexpected error outside the app")
             self.record(exc)
             body = orjson.dumps(internal(exc).to_body())
-            start_response(
-                "500 INTERNAL SERVER ERROR",
-                [
-                    ("Content-Type", "application/json"),
-                    ("Content-Length", str(len(body))),
-                ],
-                sys.exc_info(),
-            )
+            headers = [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+            ]
+            # Replacing headers already given needs exc_info (PEP 3333); a
+            # server raises it back if they were already sent.
+            exc_info = sys.exc_info() if started else None
+            start_response("500 INTERNAL SERVER ERROR", headers, exc_info)
             return [body]

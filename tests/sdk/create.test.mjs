@@ -164,6 +164,28 @@ test('createGalleryItem: each media kind, returned as the unwrapped item', async
   assert.deepEqual(after.items.map((i) => i._id), [image._id, video._id, youtube._id, text._id]);
 });
 
+test('a YouTube item: Wix\'s resolution and poster on the wire, the URL in the SDK', async () => {
+  // docs/behaviour.md §4.4: one resolution, one Wix-hosted poster; dashboard code
+  // reads videoInfo.posters[0].url unconditionally
+  const gallery = await pg.createGallery({ gallery: { name: 'acc youtube' } });
+  const item = await pg.createGalleryItem(gallery._id, { title: 'yt', video: { videoInfo: YOUTUBE } });
+  assert.equal(item.video.videoInfo, YOUTUBE, 'the SDK converts the answer to the URL, no error');
+  const raw = calls.at(-1).response.item.video.videoInfo;
+  assert.equal(raw.id, '');
+  assert.deepEqual(raw.resolutions, [
+    { url: YOUTUBE, height: 0, width: 0, format: 'Youtube', quality: null, filename: null },
+  ]);
+  assert.equal(raw.posters.length, 1);
+  const [poster] = raw.posters;
+  assert.match(poster.id, /^[0-9a-f]{6}_[0-9a-f]{32}~mv2\.jpg$/);
+  assert.equal(poster.url, `https://static.wixstatic.com/media/${poster.id}`);
+  assert.equal(new URL(poster.url).protocol, 'https:');
+  assert.deepEqual([poster.width, poster.height, poster.filename], [1280, 720, poster.id]);
+  const again = await pg.getGalleryItem({ galleryId: gallery._id, itemId: item._id });
+  assert.equal(again.video.videoInfo, YOUTUBE);
+  assert.equal(again.video.type, 'YOUTUBE');
+});
+
 test('an https:// image is rejected: the SDK sends it without an id', async () => {
   const gallery = await pg.createGallery({ gallery: { name: 'acc external' } });
   const error = await sdkError(() =>

@@ -1,11 +1,19 @@
-// Shared setup of the SDK conformance suite: the fake's URL, the network guards,
+// Shared setup of the SDK conformance suite: the target's URL, the network guards,
 // one official SDK client per test file (its own random site), media fixtures.
 //
 // Run by tests/test_sdk.py with FAKEGALLERY_URL=http://127.0.0.1:PORT. By hand:
 //   fakegallery serve --port 0 --no-fixtures   (prints the URL)
 //   FAKEGALLERY_URL=http://127.0.0.1:PORT node --test tests/sdk/
+//
+// Against REAL Wix (docs/parity.md), only when asked, never in CI:
+//   WIX_PARITY=real WIX_API_KEY=... WIX_SITE_ID=<an empty test site> npm run test:real
+// Then every file uses that one site, runs after the other (test:real), refuses a
+// site that already has galleries (WIX_ALLOW_EXISTING_GALLERIES=1 overrides) and
+// deletes the galleries it created, and only those, when it ends. WIX_API_BASE
+// points the suite at a stand-in instead of https://www.wixapis.com.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { after } from 'node:test';
 
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { proGallery } from '@wix/pro-gallery';
@@ -13,8 +21,11 @@ import { proGallery } from '@wix/pro-gallery';
 // --- safety: nothing in this suite may reach the real Wix API ------------------
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-// The only hosts the SDK may address; they are rewritten to the fake (docs/behaviour.md §10).
+// The only hosts the SDK may address; they are rewritten to the target (docs/behaviour.md §10).
 const WIX_HOST = /(^|\.)(wixapis\.com|wix\.com)$/i;
+
+/** True when the suite runs against real Wix (or a stand-in for it). */
+export const REAL = process.env.WIX_PARITY === 'real';
 
 function urlOf(input) {
   if (input instanceof URL) return input;
@@ -32,7 +43,7 @@ export const refused = [];
  * catches whatever bypasses the rewrite. */
 async function loopbackOnlyFetch(input, init) {
   const url = urlOf(input);
-  if (!LOOPBACK.has(url.hostname)) {
+  if (!LOOPBACK.has(url.hostname) && !(REAL && url.origin === TARGET)) {
     refused.push(url.href);
     throw new Error(`sdk suite: refused a request to ${url.origin}: tests may only use loopback`);
   }
@@ -52,7 +63,20 @@ function fakeUrl() {
   return url.origin;
 }
 
-export const FAKE = fakeUrl();
+/** Real Wix (or WIX_API_BASE), checked: credentials given, no network in CI. */
+function realUrl() {
+  for (const name of ['WIX_API_KEY', 'WIX_SITE_ID']) {
+    if (!process.env[name]) throw new Error(`WIX_PARITY=real needs ${name}`);
+  }
+  const url = new URL(process.env.WIX_API_BASE || 'https://www.wixapis.com');
+  if (process.env.CI && !LOOPBACK.has(url.hostname)) {
+    throw new Error(`refusing ${url.origin}: never against the network in CI`);
+  }
+  return url.origin;
+}
+
+/** Where the SDK's requests go: the fake, or real Wix in REAL mode. */
+export const TARGET = REAL ? realUrl() : fakeUrl();
 
 /** The `fetch` given to createClient: only a Wix host is accepted, then its
  * origin is swapped for the fake's; path and query stay as the SDK built them. */
@@ -71,18 +95,74 @@ export function rewritingFetch(calls) {
       headers: Object.fromEntries(headers.entries()),
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
     });
-    return globalThis.fetch(FAKE + url.pathname + url.search, init);
+    const response = await globalThis.fetch(TARGET + url.pathname + url.search, init);
+    if (REAL) pending.push(track(init.method ?? 'GET', url.pathname, response.clone()));
+    // the raw REST answer, before the SDK's transforms, for tests that look at it
+    calls.at(-1).response = await response.clone().json().catch(() => undefined);
+    return response;
   };
+}
+
+// --- REAL mode: the site guard and the galleries this run created -------------------
+
+/** Gallery ids this process created on the real site (and not yet deleted). */
+const created = new Set();
+const pending = [];
+
+async function track(method, path, response) {
+  if (response.status !== 200) return;
+  if (method === 'POST' && /\/v2\/galleries$/.test(path)) {
+    const body = await response.json();
+    if (body?.gallery?.id) created.add(body.gallery.id);
+  } else if (method === 'DELETE' && /\/v2\/galleries\/[^/]+$/.test(path)) {
+    created.delete(path.split('/').at(-1));
+  }
+}
+
+async function rest(method, path) {
+  const headers = { authorization: API_KEY, 'wix-site-id': process.env.WIX_SITE_ID };
+  return globalThis.fetch(`${TARGET}/progallery/v2${path}`, { method, headers });
+}
+
+async function refuseBusySite() {
+  const listed = await (await rest('GET', '/galleries?limit=1')).json();
+  const count = listed.totalGalleries ?? 0;
+  if (count > 0 && process.env.WIX_ALLOW_EXISTING_GALLERIES !== '1') {
+    throw new Error(
+      `site ${process.env.WIX_SITE_ID} already has ${count} galleries: use an empty test site ` +
+        '(or WIX_ALLOW_EXISTING_GALLERIES=1; only galleries this suite created are deleted)',
+    );
+  }
+}
+
+async function deleteWhatWeCreated() {
+  await Promise.allSettled(pending);
+  for (const id of [...created].reverse()) {
+    const answer = await rest('DELETE', `/galleries/${id}`);
+    if (answer.status === 200 || answer.status === 404) created.delete(id);
+  }
+}
+
+let hooked = false;
+function hookRealRun() {
+  if (hooked) return;
+  hooked = true;
+  after(deleteWhatWeCreated);
 }
 
 // --- clients --------------------------------------------------------------------
 
-export const API_KEY = 'sdk-suite-key';
+export const API_KEY = REAL ? process.env.WIX_API_KEY : 'sdk-suite-key';
+
+// Before any test file writes anything: a busy site stops the file from loading.
+if (REAL) await refuseBusySite();
 
 /** A client of the official SDK on a fresh random site, so test files never see
- * each other's galleries. `calls` records what the SDK sent. */
+ * each other's galleries (in REAL mode: the one test site, guarded and cleaned
+ * up). `calls` records what the SDK sent. */
 export function setup() {
-  const siteId = randomUUID();
+  if (REAL) hookRealRun();
+  const siteId = REAL ? process.env.WIX_SITE_ID : randomUUID();
   const calls = [];
   const client = createClient({
     modules: { proGallery },
