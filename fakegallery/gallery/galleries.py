@@ -130,14 +130,20 @@ class GalleryOperations(GalleryRules):
         )
         gallery = Gallery(gallery_id, name, sort_order, now, store.next_seq())
         at, total = self.event_time(), len(items)
+        # A new gallery's events are numbered 1, 2, … (entityEventSequence).
         events = [
-            self.gallery_event_of(site_id, ev.GALLERY_CREATED, gallery, total, at)
+            self.gallery_event_of(site_id, ev.GALLERY_CREATED, gallery, total, at, 1)
         ]
         events += [
             self.item_event_of(
-                site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()}, at=at
+                site_id,
+                ev.ITEM_CREATED,
+                gallery_id,
+                {"item": item.wire()},
+                at=at,
+                sequence=number,
             )
-            for item in items
+            for number, item in enumerate(items, 2)
         ]
         return _Plan(
             gallery,
@@ -203,22 +209,17 @@ class GalleryOperations(GalleryRules):
         new = Gallery(gallery_id, name, sort_order, gallery.created_date, gallery.seq)
         total = len(current) + len(created)
         at = self.event_time()
-        events = [self.gallery_event_of(site_id, ev.GALLERY_UPDATED, new, total, at)]
-        events += [
-            self.item_event_of(
-                site_id,
-                ev.ITEM_UPDATED,
-                gallery_id,
-                {"updatedItem": item.wire()},
-                at=at,
-            )
-            for item in updated.values()
+        first = self.events.last_sequence(site_id, gallery_id) + 1
+        bodies = [
+            (ev.ITEM_UPDATED, {"updatedItem": i.wire()}) for i in updated.values()
+        ]
+        bodies += [(ev.ITEM_CREATED, {"item": i.wire()}) for i in created]
+        events = [
+            self.gallery_event_of(site_id, ev.GALLERY_UPDATED, new, total, at, first)
         ]
         events += [
-            self.item_event_of(
-                site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()}, at=at
-            )
-            for item in created
+            self.item_event_of(site_id, kind, gallery_id, body, at=at, sequence=number)
+            for number, (kind, body) in enumerate(bodies, first + 1)
         ]
         added = gallery_bytes(new) - gallery_bytes(gallery)
         added += sum(item_bytes(i) for i in changed)

@@ -180,18 +180,22 @@ class GalleryRules:
         body: Body,
         originated_from: str | None = None,
         at: str | None = None,
+        sequence: int | None = None,
     ) -> ev.Event:
         """A domain event, not yet published; `entityId` is the gallery id, also
         for item events (a default: docs/behaviour.md §8.1). `at` is its time
-        (default: now); one write gives all its events one instant."""
+        (default: now); one write gives all its events one instant. The log
+        numbers it on publishing; a `sequence` given ahead saves it a copy."""
         return ev.Event(
-            id=self.ids.request_id(),
-            event_type=event_type,
-            site_id=site_id,
-            entity_id=gallery_id,
-            event_time=at or self.event_time(),
-            body=body,
-            originated_from=originated_from,
+            self.ids.request_id(),
+            event_type,
+            site_id,
+            gallery_id,
+            at or self.event_time(),
+            body,
+            originated_from,
+            self.events.entity_fqdn,
+            sequence,
         )
 
     def event_time(self) -> str:
@@ -206,10 +210,13 @@ class GalleryRules:
         body: Body,
         originated_from: str | None = None,
         at: str | None = None,
+        sequence: int | None = None,
     ) -> ev.Event:
         """An item event: `body` wrapped in an `actionEvent`."""
         action = {"actionEvent": {"body": body}}
-        return self.event(site_id, event_type, gallery_id, action, originated_from, at)
+        return self.event(
+            site_id, event_type, gallery_id, action, originated_from, at, sequence
+        )
 
     def gallery_event_of(
         self,
@@ -218,6 +225,7 @@ class GalleryRules:
         gallery: Gallery,
         total: int,
         at: str | None = None,
+        sequence: int | None = None,
     ) -> ev.Event:
         """A gallery created or updated event; `total` is its item count after
         the write (§8.1: gallery events leave out the items but keep
@@ -226,7 +234,9 @@ class GalleryRules:
         key = "createdEvent" if event_type == ev.GALLERY_CREATED else "updatedEvent"
         field = "entity" if key == "createdEvent" else "currentEntity"
         body = {key: {field: entity}}
-        return self.event(site_id, event_type, gallery.id, body, at=at)
+        return self.event(
+            site_id, event_type, gallery.id, body, at=at, sequence=sequence
+        )
 
     def item_event(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
 import orjson
@@ -192,6 +192,13 @@ class EventLog:
             for subscriber in subscribers:
                 subscriber(event)
 
+    def last_sequence(self, site_id: str, entity_id: str) -> int:
+        """The entity's last entityEventSequence (0: none yet). A write that
+        builds many events ahead numbers them from here; `publish_many` keeps
+        an event that already has its number and FQDN as it is."""
+        with self._lock:
+            return self._sequences.get((site_id, entity_id), 0)
+
     def _stamp(self, event: Event) -> Event:
         key = (event.site_id, event.entity_id)
         number = self._sequences.get(key, 0) + 1
@@ -199,7 +206,19 @@ class EventLog:
             self._sequences.pop(key, None)  # the entity's last event
         else:
             self._sequences[key] = number
-        return replace(event, entity_fqdn=self.entity_fqdn, sequence=number)
+        if event.sequence == number and event.entity_fqdn == self.entity_fqdn:
+            return event
+        return Event(
+            event.id,
+            event.event_type,
+            event.site_id,
+            event.entity_id,
+            event.event_time,
+            event.body,
+            event.originated_from,
+            self.entity_fqdn,
+            number,
+        )
 
     def _keep(self, events: Iterable[Event]) -> None:
         for event in events:
