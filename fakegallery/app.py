@@ -23,7 +23,7 @@ from .gallery import routes as api
 from .live import routes as live
 from .openapi import routes as openapi
 from .seeding import fixtures
-from .web import policy
+from .web import guard, policy
 from .web.capture import Capture, JournalSink, Sink
 from .web.connection import ConnectionFaults
 from .web.nearest import RouteHints
@@ -62,7 +62,8 @@ def create_app(
     dashboard.install(app)  # HTML pages under /_fake/ui/, their own error area
     policy.install(app, fake.errors.record, RouteHints(known_routes(app)))
     app.before_request(_assign_request_id)
-    app.after_request(_send_request_id)
+    guard.install(app, settings)  # Host, Origin, control token
+    app.after_request(_send_headers)
     try:
         if settings.data_dir:
             from .persistence import attach
@@ -99,7 +100,7 @@ def _install_layers(app: Flask, fake: FakeGallery, settings: Settings) -> None:
     if settings.journal:
         sinks.append(JournalSink(fake.journal, settings.journal_body_bytes))
     if settings.wire_log:
-        sinks.append(WireLog(settings.wire_log))
+        sinks.append(WireLog(settings.wire_log, settings.wire_log_max_bytes))
     wsgi: Any = app.wsgi_app
     if sinks:
         wsgi = Capture(
@@ -137,8 +138,11 @@ def _assign_request_id() -> None:
     g.request_id = current_fake().ids.request_id()
 
 
-def _send_request_id(response: Response) -> Response:
+def _send_headers(response: Response) -> Response:
     # docs/behaviour.md §2.2: the SDK copies this header into error.requestId.
     request_id = g.get("request_id") or current_fake().ids.request_id()
     response.headers["X-Wix-Request-Id"] = request_id
+    # Every answer's content type is the one meant (JSON, or an uploaded
+    # image's own): browsers must not guess another.
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

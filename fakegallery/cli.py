@@ -23,6 +23,9 @@ from .transfer import commands
 if TYPE_CHECKING:
     from .fake import FakeGallery
 
+#: Seconds a stopping server gives requests in flight.
+STOP_TIMEOUT = 5
+
 
 def fail(message: str) -> NoReturn:
     """End a command with a one-line message and exit code 2, no traceback."""
@@ -114,6 +117,22 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     "unless WEBHOOK_DELIVERY is set.",
 )
 @click.option(
+    "--connection-limit",
+    type=click.IntRange(1),
+    default=None,
+    metavar="N",
+    help="Open connections at most (setting SERVER_CONNECTION_LIMIT, default "
+    "1000); more wait in the listen backlog.",
+)
+@click.option(
+    "--channel-timeout",
+    type=click.IntRange(1),
+    default=None,
+    metavar="SECONDS",
+    help="Close a connection idle (or stalled mid-request) this long (setting "
+    "SERVER_CHANNEL_TIMEOUT, default 30).",
+)
+@click.option(
     "--config",
     "settings",
     multiple=True,
@@ -151,16 +170,24 @@ def serve(
     threads: int,
     webhook_urls: tuple[str, ...],
     webhook_delivery: str | None,
+    connection_limit: int | None,
+    channel_timeout: int | None,
     settings: tuple[str, ...],
     data_dir: Path | None,
     import_file: Path | None,
 ) -> None:
-    """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM."""
-    from waitress.server import create_server
+    """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM.
+    Loopback only unless --host says otherwise (docs/control-plane.md,
+    "Safety")."""
+    from .web import serving
 
     config: dict[str, Any] = dict(parse_settings(settings, fail))
     if seed is not None:
         config["SEED"] = seed
+    if connection_limit is not None:
+        config["SERVER_CONNECTION_LIMIT"] = connection_limit
+    if channel_timeout is not None:
+        config["SERVER_CHANNEL_TIMEOUT"] = channel_timeout
     if webhook_urls:
         configured = config.get("WEBHOOKS") or []
         listed = [configured] if isinstance(configured, str) else list(configured)
@@ -189,11 +216,14 @@ def serve(
     if fake.durable is not None:
         wanted = "FIXTURES" in config or start is not None
         commands.report_data_dir(fake, wanted)
+    # Before binding: the warning stands even when the bind then fails.
+    warn_if_exposed(host, fake.settings.control_token)
     try:
-        server: Any = create_server(app, host=host, port=port, threads=threads)
-    except OSError as exc:
+        sock = serving.bind(host, port)
+    except serving.BindError as exc:
         fake.close()
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        fail(str(exc))
+    server = serving.create_server(app, sock, threads)
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
     # Port file and signal handlers first: whoever sees the first line may read
@@ -212,12 +242,12 @@ def serve(
         # Inside the try: a signal right after this line is a clean stop too.
         click.echo(f"fakegallery serving on http://{shown}:{bound}")
         click.echo(f"dashboard: http://{shown}:{bound}/_fake/ui/")
-        warn_if_exposed(host)
         sys.stdout.flush()
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        server.stop(None, STOP_TIMEOUT)
         server.close()
         fake.close()  # stores the last changes and releases the data dir
 

@@ -13,18 +13,21 @@ import click
 from .config import SettingsError
 
 
-def warn_if_exposed(host: str) -> None:
-    """The control plane and the dashboard have no authentication: say so
-    when they can be reached from beyond this machine."""
+def warn_if_exposed(host: str, token: str | None = None) -> None:
+    """The control plane and the dashboard have no authentication unless
+    CONTROL_TOKEN is set: say so when they can be reached from beyond this
+    machine (docs/control-plane.md, "Safety")."""
     try:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:  # a host name other than localhost
         loopback = False
-    if not loopback:
+    if not loopback and token is None:
         click.echo(
             f"fakegallery: warning: listening on {host}, beyond loopback: anyone "
             "who can reach this address can read and change the fake's data "
-            "through /_fake/ and the dashboard (they have no authentication)",
+            "through /_fake/ and the dashboard (they have no authentication). "
+            "Set a token with --config CONTROL_TOKEN=<secret>; clients then send "
+            "it in the X-Fake-Control-Token header.",
             err=True,
         )
 

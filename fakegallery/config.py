@@ -35,6 +35,8 @@ RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
 DEFAULT_SITE_ID = "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b"
 
+MIB = 1024 * 1024
+
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no")
 
@@ -87,9 +89,6 @@ class Settings:
     #: Let a request send `X-Fake-Elevate: true` to use a permission its key
     #: lacks for that one call, like Velo's wix-auth elevate() (docs/live-site.md).
     allow_elevate: bool = True
-    #: The largest request body accepted (413 PAYLOAD_TOO_LARGE above it). Media
-    #: uploads take up to 25 MB, so the default leaves room for them.
-    max_request_bytes: int = 32 * 1024 * 1024
     #: docs/behaviour.md §8.1: the `entityFqdn` of recorded (and delivered)
     #: domain events; the other accepted value is "wix.pro_gallery.gallery_v2".
     event_entity_fqdn: str = ENTITY_FQDNS[0]
@@ -129,6 +128,43 @@ class Settings:
     @property
     def loose(self) -> bool:
         return self.mode == "loose"
+
+    # --- limits (docs/configuration.md, "Limits") -----------------------------------
+    #: The largest JSON request body (API and /_fake/), 413 above it.
+    max_request_bytes: int = 16 * MIB
+    #: The largest POST /_fake/media request: a 25 MB image plus form overhead.
+    max_media_request_bytes: int = 26 * MIB
+    #: The longest string (and object key) in a JSON body, in characters.
+    max_string_length: int = 64 * 1024
+    #: The most `gallery.items` one createGallery/updateGallery request holds.
+    max_items_per_request: int = 20_000
+    #: Sites that may hold data at once (galleries, widgets, media or a flag).
+    max_sites: int = 10_000
+    #: Galleries one site may hold.
+    max_galleries_per_site: int = 10_000
+    #: Stored galleries, items and media files, in bytes (state/quota.py).
+    max_stored_bytes: int = 512 * MIB
+    #: The event log keeps at most this many events and bytes (oldest dropped).
+    event_log_max_count: int = 10_000
+    event_log_max_bytes: int = 32 * MIB
+    #: The server-error list keeps at most this many errors and bytes.
+    error_log_max_count: int = 100
+    error_log_max_bytes: int = 1 * MIB
+    #: The wire log file is rotated to `<file>.1` when it would grow past this.
+    wire_log_max_bytes: int = 64 * MIB
+    # --- safety (docs/control-plane.md, "Safety") -------------------------------------
+    #: When set, /_fake/ calls must send it in the X-Fake-Control-Token header.
+    control_token: str | None = None
+    #: Host names a loopback-bound server accepts besides the loopback ones;
+    #: "*" accepts any (DNS rebinding protection off).
+    allowed_hosts: tuple[str, ...] = ()
+    # --- the HTTP server (fakegallery serve and the pytest plugin's server) -----------
+    #: Open connections at most; more wait in the listen backlog.
+    server_connection_limit: int = 1000
+    #: Seconds an idle (or stalled) connection stays open.
+    server_channel_timeout: int = 30
+    #: The largest request line plus headers, in bytes (431 above it).
+    server_max_header_bytes: int = 64 * 1024
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -259,6 +295,24 @@ def _fixtures(key: str, value: Any) -> tuple[str, ...]:
     raise SettingsError(f"{key} must be a fixture name or path, or a list of them")
 
 
+def _hosts(key: str, value: Any) -> tuple[str, ...]:
+    """Host names, as a list or one comma-separated string."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, str) for v in value
+    ):
+        raise SettingsError(f'{key} must be a list of host names, or "*"')
+    hosts = tuple(v.strip().lower() for v in value if v.strip())
+    bad = [h for h in hosts if h != "*" and not _HOST.fullmatch(h)]
+    if bad:
+        raise SettingsError(f"{key}: {bad[0]!r} is not a host name (no port or scheme)")
+    return hosts
+
+
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)")
+
+
 def _api_keys(key: str, raw: Any) -> dict[str, ApiKey]:
     if not isinstance(raw, Mapping):
         raise SettingsError(f"{key} must map a key to {{siteId, permissions}}")
@@ -321,5 +375,21 @@ _PARSERS: dict[str, Any] = {
     "mode": _choice(MODES),
     "rate_limit": _rate_limit,
     "rate_limit_by": _choice(RATE_LIMIT_KEYS),
+    "max_media_request_bytes": lambda k, v: _int(k, v, 1024),
+    "max_string_length": lambda k, v: _int(k, v, 1),
+    "max_items_per_request": lambda k, v: _int(k, v, 1),
+    "max_sites": lambda k, v: _int(k, v, 1),
+    "max_galleries_per_site": lambda k, v: _int(k, v, 1),
+    "max_stored_bytes": lambda k, v: _int(k, v, 0),
+    "event_log_max_count": lambda k, v: _int(k, v, 1),
+    "event_log_max_bytes": lambda k, v: _int(k, v, 1024),
+    "error_log_max_count": lambda k, v: _int(k, v, 1),
+    "error_log_max_bytes": lambda k, v: _int(k, v, 1024),
+    "wire_log_max_bytes": lambda k, v: _int(k, v, 1024),
+    "control_token": _optional_str,
+    "allowed_hosts": _hosts,
+    "server_connection_limit": lambda k, v: _int(k, v, 1),
+    "server_channel_timeout": lambda k, v: _int(k, v, 1),
+    "server_max_header_bytes": lambda k, v: _int(k, v, 1024),
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}

@@ -5,8 +5,10 @@ Hierarchy (docs/behaviour.md §7)::
     FakeGalleryError                    status  applicationError.code
     ├── InvalidArgument                 400     (validationError instead)
     ├── Unauthenticated                 401     UNAUTHENTICATED
+    │   └── ControlTokenRequired        401     CONTROL_TOKEN_REQUIRED
     ├── PermissionDenied                403     PERMISSION_DENIED
-    │   └── CrossOriginRefused          403     CROSS_ORIGIN_REFUSED (/_fake/ only)
+    │   ├── CrossOriginRefused          403     CROSS_ORIGIN_REFUSED
+    │   └── HostNotAllowed              403     HOST_NOT_ALLOWED
     ├── NotFound                        404     NOT_FOUND
     │   ├── GalleryNotFound             404     GALLERY_NOT_FOUND
     │   ├── ItemNotFound                404     ITEM_NOT_FOUND
@@ -16,6 +18,7 @@ Hierarchy (docs/behaviour.md §7)::
     ├── MethodNotAllowed                405     METHOD_NOT_ALLOWED
     ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
     ├── PayloadTooLarge                 413     REQUEST_ENTITY_TOO_LARGE
+    ├── QuotaExceeded                   413     QUOTA_EXCEEDED
     ├── SiteNotPublished                428     SITE_NOT_PUBLISHED
     ├── TooManyRequests                 429     TOO_MANY_REQUESTS    (RATE_LIMIT)
     ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
@@ -42,6 +45,7 @@ MIN = "MIN"
 MAX = "MAX"
 MIN_SIZE = "MIN_SIZE"
 MAX_SIZE = "MAX_SIZE"
+MAX_LENGTH = "MAX_LENGTH"
 ONE_OF = "ONE_OF"
 INVALID_ARGUMENT = "INVALID_ARGUMENT"
 # Strict-media mode (docs/live-site.md rule 5): the image is not in the site's
@@ -59,6 +63,7 @@ RULES = (
     MAX,
     MIN_SIZE,
     MAX_SIZE,
+    MAX_LENGTH,
     ONE_OF,
     INVALID_ARGUMENT,
     NOT_IN_MEDIA_MANAGER,
@@ -144,16 +149,29 @@ class Unauthenticated(FakeGalleryError):
     code = "UNAUTHENTICATED"
 
 
+class ControlTokenRequired(Unauthenticated):
+    """401: a /_fake/ call without CONTROL_TOKEN (docs/control-plane.md)."""
+
+    code = "CONTROL_TOKEN_REQUIRED"
+
+
 class PermissionDenied(FakeGalleryError):
     status = 403
     code = "PERMISSION_DENIED"
 
 
 class CrossOriginRefused(PermissionDenied):
-    """403: a state-changing call came from another origin, or named none (the
-    dashboard's controls; docs/dashboard.md, "Safety")."""
+    """403: a browser request from another origin tried to change state (the
+    whole fake: docs/control-plane.md, "Safety"; the dashboard's controls, which
+    also need an Origin: docs/dashboard.md, "Safety")."""
 
     code = "CROSS_ORIGIN_REFUSED"
+
+
+class HostNotAllowed(PermissionDenied):
+    """403: a foreign Host name on loopback (DNS rebinding; docs/control-plane.md)."""
+
+    code = "HOST_NOT_ALLOWED"
 
 
 class NotFound(FakeGalleryError):
@@ -247,6 +265,22 @@ class StorageFailed(FakeGalleryError):
 
     status = 500
     code = "STORAGE_FAILED"
+
+
+class QuotaExceeded(FakeGalleryError):
+    """413: the write would take the server past one of its storage limits
+    (MAX_SITES, MAX_GALLERIES_PER_SITE, MAX_STORED_BYTES; docs/configuration.md).
+    Wix documents no such answer; retrying never helps, hence not 429."""
+
+    status = 413
+    code = "QUOTA_EXCEEDED"
+
+    def __init__(self, setting: str, limit: int, description: str) -> None:
+        super().__init__(
+            f"{description}: the limit {setting} is {limit} (a setting of the fake; "
+            "reset the fake or drop sites to make room)",
+            {"setting": setting, "limit": limit},
+        )
 
 
 class Internal(FakeGalleryError):

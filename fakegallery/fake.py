@@ -23,6 +23,7 @@ from .state.faults import Faults
 from .state.journal import Journal
 from .state.live import LiveModel
 from .state.media import MediaLibrary
+from .state.quota import Limits, Quota
 from .state.ratelimit import RateLimiter
 from .state.site_settings import SiteSettings
 from .state.sites import SiteParts
@@ -61,9 +62,15 @@ class FakeGallery:
         self.media = MediaLibrary(self.lock)
         #: One site across store, live model and media (copy, clear, put).
         self.sites = SiteParts(self.store, self.live, self.media)
-        self.events = EventLog(entity_fqdn=settings.event_entity_fqdn)
+        self.events = EventLog(
+            settings.event_log_max_count,
+            settings.event_log_max_bytes,
+            entity_fqdn=settings.event_entity_fqdn,
+        )
         #: Unexpected exceptions raised while serving (each also answered 500).
-        self.errors = ServerErrors()
+        self.errors = ServerErrors(
+            settings.error_log_max_count, settings.error_log_max_bytes
+        )
         #: Subscriptions, the delivery log and the sender of signed webhooks.
         self.webhooks = Webhooks(
             settings,
@@ -81,6 +88,17 @@ class FakeGallery:
         clock = self.clock
         self.rate_limit = RateLimiter(
             settings.rate_limit, lambda: clock.now().timestamp()
+        )
+        #: The storage limits every write checks (not a component: no state).
+        self.quota = Quota(
+            Limits(
+                settings.max_sites,
+                settings.max_galleries_per_site,
+                settings.max_stored_bytes,
+            ),
+            self.store,
+            self.live,
+            self.media,
         )
         self.components = Components(
             [
@@ -106,6 +124,7 @@ class FakeGallery:
             ids=self.ids,
             events=self.events,
             media=self.media,
+            quota=self.quota,
         )
         self.site = LiveSite(
             lock=self.lock,
@@ -114,6 +133,7 @@ class FakeGallery:
             media=self.media,
             ids=self.ids,
             gallery=self.gallery,
+            quota=self.quota,
         )
 
     def reset(self) -> None:
@@ -136,6 +156,12 @@ class FakeGallery:
         """Replace the whole state with one `dump` made."""
         with self.lock:
             self.components.restore(data)
+
+    def site_ids(self) -> list[str]:
+        """Every site that holds something (galleries, widgets, media, or an
+        unpublished flag)."""
+        with self.lock:
+            return self.quota.site_ids()
 
     def take_errors(self) -> list[BaseException]:
         """Return and forget the recorded server-side exceptions."""

@@ -372,3 +372,48 @@ def test_help_every_option_explained(names: tuple[str, ...]) -> None:
     for option in options:
         assert option.help, f"{names} {option.opts} has no help"
         assert option.opts[0] in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "warned"),
+    [((), True), (("--config", "CONTROL_TOKEN=s3cret"), False)],
+    ids=["no-token", "token"],
+)
+def test_serve__beyond_loopback_warns_without_a_token(
+    extra: tuple[str, ...], warned: bool
+) -> None:
+    # 192.0.2.1 (TEST-NET-1, RFC 5737) is on no interface: the bind fails right
+    # after the warning, so nothing listens beyond loopback during the test.
+    args = ["serve", "--no-fixtures", "--host", "192.0.2.1", "--port", "0", *extra]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("fakegallery: error: cannot listen on 192.0.2.1:0")
+    warning = [line for line in lines if "beyond loopback" in line]
+    assert bool(warning) is warned
+    if warned:
+        assert "CONTROL_TOKEN" in warning[0]
+
+
+def test_serve__server_options_become_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fakegallery.app import get_fake
+    from fakegallery.web import serving
+
+    seen: dict[str, int] = {}
+
+    def capture(app: object, sock: socket.socket, threads: int) -> object:
+        settings = get_fake(app).settings  # type: ignore[arg-type]
+        seen.update(
+            limit=settings.server_connection_limit,
+            timeout=settings.server_channel_timeout,
+            threads=threads,
+        )
+        sock.close()
+        raise SystemExit(0)
+
+    monkeypatch.setattr(serving, "create_server", capture)
+    args = ["serve", "--no-fixtures", "--port", "0", "--connection-limit", "7"]
+    args += ["--channel-timeout", "3", "--threads", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert seen == {"limit": 7, "timeout": 3, "threads": 2}

@@ -155,7 +155,7 @@ def test_restore_of_a_partial_dump_resets_the_rest(fake: FakeGallery) -> None:
 
 
 def test_server_errors_are_dumped_as_text_and_bounded(fake: FakeGallery) -> None:
-    for index in range(fake.errors._errors.maxlen or 0):
+    for index in range(fake.errors.max_errors):
         fake.errors.record(RuntimeError(f"e{index}"))
     fake.errors.record(RuntimeError("one too many"))
     dumped = fake.errors.dump()

@@ -14,7 +14,6 @@ from ..errors import FORMAT, InvalidArgument
 from ..fake import current_fake
 from ..gallery.operations import OPERATIONS, describe
 from ..state.clock import format_precise, parse_time
-from ..state.events import MAX_EVENTS
 from ..web.request import int_arg, json_body, ok
 
 bp = Blueprint("control", __name__, url_prefix="/_fake")
@@ -40,7 +39,9 @@ def reset() -> Response:
 
 @bp.get("/sites")
 def sites() -> Response:
-    return ok({"siteIds": current_fake().store.site_ids()})
+    """Every site that holds something: galleries, widgets, media, or an
+    unpublished flag. A site whose last gallery is deleted drops out."""
+    return ok({"siteIds": current_fake().site_ids()})
 
 
 @bp.get("/state")
@@ -56,7 +57,8 @@ def events() -> Response:
     """Recorded domain events, oldest first (`?siteId=` narrows to one site,
     `?limit=N` keeps the newest N); `total` counts them before `limit`."""
     fake = current_fake()
-    limit = int_arg("limit", MAX_EVENTS, 1, MAX_EVENTS)
+    most = fake.events.max_events
+    limit = int_arg("limit", most, 1, most)
     listed = fake.events.list(request.args.get("siteId"))
     return ok(
         {

@@ -20,6 +20,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
 
 from .. import errors as E
 from ..state.clock import format_time, parse_time
+from .fastload import fast_load
 
 GUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -309,7 +310,11 @@ def _decode(message: str, path: str) -> E.FieldViolation:
 
 
 def load(schema: Schema, data: Any, path: str = "") -> dict[str, Any]:
-    """Validate `data`; raise `InvalidArgument` naming every broken field."""
+    """Validate `data`; raise `InvalidArgument` naming every broken field.
+    Valid input takes the fast path (fastload.py); the rest, marshmallow's."""
+    fast = fast_load(schema, data)
+    if fast is not None:
+        return fast
     try:
         result: dict[str, Any] = schema.load(data)
     except ValidationError as exc:

@@ -12,6 +12,7 @@ import orjson
 
 from ..state import events as ev
 from ..state.clock import format_time
+from ..state.store import item_bytes
 from .rules import Body, GalleryRules
 
 
@@ -42,7 +43,7 @@ class ItemOperations(GalleryRules):
             }
             value = entry.get("sortOrder")
             if value is None:
-                value = self.free_sort_order(current.values())
+                value = self.free_sort_order(set(current.values()))
             now = format_time(self.clock.now())
             new_id = self.fresh_id(site_id)
             item = self.new_item(gallery_id, entry, value, now, item_id=new_id)
@@ -53,6 +54,7 @@ class ItemOperations(GalleryRules):
                 {**current, item.id: value},
                 [item.id],
             )
+            self.quota.admit_bytes(item_bytes(item))
             store.put_item(site_id, item)
             self.item_event(site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()})
         return {"item": orjson.Fragment(item.body)}
@@ -77,6 +79,7 @@ class ItemOperations(GalleryRules):
                 self.check_unique(
                     site_id, "item", f"in gallery '{gallery_id}'", final, [item_id]
                 )
+            self.quota.admit_bytes(item_bytes(item) - item_bytes(old))
             store.put_item(site_id, item)
             self.item_event(
                 site_id, ev.ITEM_UPDATED, gallery_id, {"updatedItem": item.wire()}

@@ -17,15 +17,18 @@ from marshmallow import Schema
 
 from ..config import MANAGE, READ, Settings
 from ..errors import (
+    CrossOriginRefused,
     DuplicateSortOrder,
     FakeGalleryError,
     GalleryNotFound,
+    HostNotAllowed,
     Internal,
     InvalidArgument,
     ItemNotFound,
     MethodNotAllowed,
     PayloadTooLarge,
     PermissionDenied,
+    QuotaExceeded,
     SiteNotPublished,
     Unauthenticated,
 )
@@ -39,6 +42,8 @@ COMMON_ERRORS: tuple[ErrorType, ...] = (
     InvalidArgument,
     Unauthenticated,
     PermissionDenied,
+    CrossOriginRefused,
+    HostNotAllowed,
     SiteNotPublished,
     MethodNotAllowed,
     PayloadTooLarge,
@@ -166,7 +171,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "GalleryResponse",
         body=S.CreateGalleryRequest,
         body_required=False,
-        errors=(GalleryNotFound, DuplicateSortOrder),
+        errors=(GalleryNotFound, DuplicateSortOrder, QuotaExceeded),
     ),
     Operation(
         "getGallery",
@@ -192,7 +197,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "GalleryResponse",
         path_ids=(("galleryId", "gallery.id"),),
         body=S.UpdateGalleryRequest,
-        errors=(GalleryNotFound, ItemNotFound, DuplicateSortOrder),
+        errors=(GalleryNotFound, ItemNotFound, DuplicateSortOrder, QuotaExceeded),
     ),
     Operation(
         "deleteGallery",
@@ -230,7 +235,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "ItemResponse",
         path_ids=(_GALLERY,),
         body=S.CreateGalleryItemRequest,
-        errors=(GalleryNotFound, DuplicateSortOrder),
+        errors=(GalleryNotFound, DuplicateSortOrder, QuotaExceeded),
     ),
     Operation(
         "deleteGalleryItems",
@@ -286,7 +291,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "ItemResponse",
         path_ids=(_GALLERY, ("itemId", "item.id")),
         body=S.UpdateGalleryItemRequest,
-        errors=(GalleryNotFound, ItemNotFound, DuplicateSortOrder),
+        errors=(GalleryNotFound, ItemNotFound, DuplicateSortOrder, QuotaExceeded),
     ),
     Operation(
         "deleteGalleryItem",

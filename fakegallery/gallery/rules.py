@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -21,6 +21,7 @@ from ..state import events as ev
 from ..state.clock import Clock, Ids, format_precise
 from ..state.events import EventLog
 from ..state.media import MediaLibrary
+from ..state.quota import Quota
 from ..state.site_settings import SiteSettings
 from ..state.store import Gallery, Item, MemoryStore
 from .media_check import require_media
@@ -45,6 +46,7 @@ class GalleryRules:
         ids: Ids,
         events: EventLog,
         media: MediaLibrary,
+        quota: Quota,
     ) -> None:
         #: The app's settings with each site's overrides.
         self.site_settings = site_settings
@@ -54,6 +56,7 @@ class GalleryRules:
         self.ids = ids
         self.events = events
         self.media = media
+        self.quota = quota
         self.wire = WireBuilder(site_settings.settings.drop_undefined_strings)
 
     def switch(self, site_id: str, name: str) -> Any:
@@ -73,25 +76,18 @@ class GalleryRules:
         """A gallery's wire shape; `items` is the requested page of stored JSON
         (orjson Fragments, never re-serialised), `totalItems` the full count."""
         items = self.store.list_items(site_id, gallery.id)
-        out: Body = {"id": gallery.id}
-        if gallery.name is not None:
-            out["name"] = gallery.name
-        out["totalItems"] = len(items)
         page = items[item_offset : item_offset + item_limit] if with_items else ()
-        out["items"] = [orjson.Fragment(i.body) for i in page]
-        # the protobuf order of a real answer (docs/behaviour.md §4.1)
-        if gallery.sort_order is not None:
-            out["sortOrder"] = gallery.sort_order
-        out["createdDate"] = gallery.created_date
-        return out
+        return gallery_entity(
+            gallery, len(items), [orjson.Fragment(i.body) for i in page]
+        )
 
     # --- ids and defaults -----------------------------------------------------------
 
-    def free_sort_order(self, taken: Iterable[float | None]) -> float:
-        """The next default sortOrder, bumped past any value already taken (§6.1)."""
-        used = set(taken)
+    def free_sort_order(self, taken: Container[float | None]) -> float:
+        """The next default sortOrder, bumped past any value in `taken` (§6.1).
+        Pass a set: a request with many items builds it once, not per item."""
         value = self.clock.next_sort_order()
-        while value in used:
+        while value in taken:
             value = self.clock.next_sort_order()
         return value
 
@@ -182,27 +178,70 @@ class GalleryRules:
 
     # --- events (docs/behaviour.md §8.1) --------------------------------------------
 
-    def _emit(
+    def event(
         self,
         site_id: str,
         event_type: str,
         gallery_id: str,
         body: Body,
         originated_from: str | None = None,
-    ) -> None:
-        """Publish a domain event; `entityId` is the gallery id, also for item
-        events (a default: docs/behaviour.md §8.1)."""
-        self.events.publish(
-            ev.Event(
-                id=self.ids.request_id(),
-                event_type=event_type,
-                site_id=site_id,
-                entity_id=gallery_id,
-                # always six fraction digits, as Wix's eventTime (§4.7)
-                event_time=format_precise(self.clock.now(), "microseconds"),
-                body=body,
-                originated_from=originated_from,
-            )
+        at: str | None = None,
+        sequence: int | None = None,
+    ) -> ev.Event:
+        """A domain event, not yet published; `entityId` is the gallery id, also
+        for item events (a default: docs/behaviour.md §8.1). `at` is its time
+        (default: now); one write gives all its events one instant. The log
+        numbers it on publishing; a `sequence` given ahead saves it a copy."""
+        return ev.Event(
+            self.ids.request_id(),
+            event_type,
+            site_id,
+            gallery_id,
+            at or self.event_time(),
+            body,
+            originated_from,
+            self.events.entity_fqdn,
+            sequence,
+        )
+
+    def event_time(self) -> str:
+        """Now, with six fraction digits as Wix's eventTime (§4.7)."""
+        return format_precise(self.clock.now(), "microseconds")
+
+    def item_event_of(
+        self,
+        site_id: str,
+        event_type: str,
+        gallery_id: str,
+        body: Body,
+        originated_from: str | None = None,
+        at: str | None = None,
+        sequence: int | None = None,
+    ) -> ev.Event:
+        """An item event: `body` wrapped in an `actionEvent`."""
+        action = {"actionEvent": {"body": body}}
+        return self.event(
+            site_id, event_type, gallery_id, action, originated_from, at, sequence
+        )
+
+    def gallery_event_of(
+        self,
+        site_id: str,
+        event_type: str,
+        gallery: Gallery,
+        total: int,
+        at: str | None = None,
+        sequence: int | None = None,
+    ) -> ev.Event:
+        """A gallery created or updated event; `total` is its item count after
+        the write (§8.1: gallery events leave out the items but keep
+        totalItems)."""
+        entity = gallery_entity(gallery, total, [])
+        key = "createdEvent" if event_type == ev.GALLERY_CREATED else "updatedEvent"
+        field = "entity" if key == "createdEvent" else "currentEntity"
+        body = {key: {field: entity}}
+        return self.event(
+            site_id, event_type, gallery.id, body, at=at, sequence=sequence
         )
 
     def item_event(
@@ -213,20 +252,26 @@ class GalleryRules:
         body: Body,
         originated_from: str | None = None,
     ) -> None:
-        """Publish an item event: `body` wrapped in an `actionEvent`."""
-        action = {"actionEvent": {"body": body}}
-        self._emit(site_id, event_type, gallery_id, action, originated_from)
+        """Publish an item event now."""
+        self.events.publish(
+            self.item_event_of(site_id, event_type, gallery_id, body, originated_from)
+        )
 
-    def gallery_event(
-        self, site_id: str, event_type: str, gallery: Gallery | None, gid: str
-    ) -> None:
-        """Publish a gallery event; `gallery` None means it was deleted."""
-        if gallery is None:
-            body: Body = {"deletedEvent": {}}
-        else:
-            # §8.1: gallery events leave out the items but keep totalItems.
-            entity = self.gallery_wire(site_id, gallery, with_items=False)
-            key = "createdEvent" if event_type == ev.GALLERY_CREATED else "updatedEvent"
-            field = "entity" if key == "createdEvent" else "currentEntity"
-            body = {key: {field: orjson.loads(orjson.dumps(entity))}}
-        self._emit(site_id, event_type, gid, body)
+    def gallery_deleted_event(self, site_id: str, gallery_id: str) -> None:
+        """Publish the event of a deleted gallery."""
+        body: Body = {"deletedEvent": {}}
+        self.events.publish(self.event(site_id, ev.GALLERY_DELETED, gallery_id, body))
+
+
+def gallery_entity(gallery: Gallery, total: int, items: list[Any]) -> Body:
+    """A gallery's wire fields in the protobuf order of a real answer
+    (docs/behaviour.md §4.1); `totalItems` is `total`, `items` the page."""
+    out: Body = {"id": gallery.id}
+    if gallery.name is not None:
+        out["name"] = gallery.name
+    out["totalItems"] = total
+    out["items"] = items
+    if gallery.sort_order is not None:
+        out["sortOrder"] = gallery.sort_order
+    out["createdDate"] = gallery.created_date
+    return out

@@ -39,24 +39,22 @@ class Snapshots(GalleryRules):
                 spec.get("createdDate") or now,
                 store.next_seq(),
             )
-            explicit = [i.get("sortOrder") for i in entries]
+            explicit = {i.get("sortOrder") for i in entries}
             store.put_gallery(site_id, gallery)
             for entry in entries:
                 value = entry.get("sortOrder")
                 if value is None and not (exact and "sortOrder" in entry):
                     value = self.free_sort_order(explicit)
                 created = entry.get("createdDate") or now
-                store.put_item(
-                    site_id,
-                    self.new_item(
-                        gallery.id,
-                        entry,
-                        value,
-                        created,
-                        item_id=entry.get("id") or self.fresh_id(site_id),
-                        updated=entry.get("updatedDate") or created,
-                    ),
+                item = self.new_item(
+                    gallery.id,
+                    entry,
+                    value,
+                    created,
+                    item_id=entry.get("id") or self.fresh_id(site_id),
+                    updated=entry.get("updatedDate") or created,
                 )
+                store.put_item(site_id, item)
             return gallery
 
     def site_state(self, site_id: str) -> Body:

@@ -32,6 +32,7 @@ from ..gallery.wire import editor_filenames
 from ..state.clock import Ids
 from ..state.live import LiveModel, Widget
 from ..state.media import Media, MediaLibrary
+from ..state.quota import Quota
 from ..state.store import MemoryStore
 from . import media
 from .views import LiveViews, plain
@@ -59,11 +60,13 @@ class LiveSite(LiveViews):
         media: MediaLibrary,
         ids: Ids,
         gallery: GalleryApi,
+        quota: Quota,
     ) -> None:
         super().__init__(lock=lock, store=store, live=live)
         self.media = media
         self.ids = ids
         self.gallery = gallery
+        self.quota = quota
 
     def add_editor_gallery(
         self,
@@ -103,14 +106,24 @@ class LiveSite(LiveViews):
 
     def set_published(self, site_id: str, published: bool) -> Body:
         """Rule 6: the Pro Gallery API answers 428 for an unpublished site."""
-        self.live.set_published(site_id, published)
+        with self.lock:
+            if not published:
+                self.quota.admit_site(site_id)
+            self.live.set_published(site_id, published)
         return {"siteId": site_id, "published": published}
 
     def upload_media(
         self, site_id: str, data: bytes, filename: str | None = None
     ) -> Media:
         """Rule 5: put a real image file in the site's Media Manager."""
-        return media.upload_media(self.media, self.ids, site_id, data, filename)
+
+        def admit() -> None:
+            self.quota.admit_site(site_id)
+            self.quota.admit_bytes(len(data))
+
+        return media.upload_media(
+            self.media, self.ids, site_id, data, filename, admit=admit
+        )
 
     def load_fixture(
         self,

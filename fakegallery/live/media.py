@@ -4,6 +4,7 @@ state/media.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 
 from ..errors import FORMAT, MAX_SIZE, REQUIRED_FIELD, InvalidArgument
@@ -24,6 +25,10 @@ _FORMATS = {
     "BMP": ("bmp", "image/bmp"),
     "TIFF": ("tif", "image/tiff"),
 }
+#: Formats Pillow names apart that are one of the above on disk. MPO is a JPEG
+#: with a Multi-Picture Format segment (a depth map or a preview), which most
+#: phone cameras write: any JPEG reader shows its first picture.
+_SAME_AS = {"MPO": "JPEG"}
 
 
 def upload_media(
@@ -32,10 +37,13 @@ def upload_media(
     site_id: str,
     data: bytes,
     filename: str | None = None,
+    admit: Callable[[], None] = lambda: None,
 ) -> Media:
     """Put a real image file in the site's Media Manager. Pillow reads its
     format and size; anything that is not an accepted image is a 400 on `file`.
-    The id looks like Wix's: `<6 hex>_<32 hex>~mv2.<ext>`, from the seeded Ids."""
+    The id looks like Wix's: `<6 hex>_<32 hex>~mv2.<ext>`, from the seeded Ids.
+    `admit()` runs under the library's lock just before the file is stored
+    (the storage limits)."""
     if not data:
         raise InvalidArgument.one(
             "file", "is required and must not be empty", REQUIRED_FIELD
@@ -53,6 +61,7 @@ def upload_media(
     try:
         with Image.open(BytesIO(data)) as image:
             kind = image.format or ""
+            kind = _SAME_AS.get(kind, kind)
             width, height = image.size
             image.verify()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
@@ -69,6 +78,7 @@ def upload_media(
         )
     ext, mime = _FORMATS[kind]
     with library.lock:
+        admit()
         prefix = library.prefix(site_id, lambda: ids.hex(6))
         media = Media(
             id=f"{prefix}_{ids.hex(32)}~mv2.{ext}",

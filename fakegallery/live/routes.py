@@ -73,7 +73,9 @@ def connect(widget_id: str) -> Response:
 @bp.post("/media")
 def upload_media() -> Response:
     """Rule 5: upload an image (multipart field `file`, or a raw image/* body
-    with `?filename=`) → `{id, width, height, url, …}`."""
+    with `?filename=`) → `{id, width, height, url, …}`. This route takes
+    larger bodies than the JSON ones (MAX_MEDIA_REQUEST_BYTES)."""
+    request.max_content_length = current_fake().settings.max_media_request_bytes
     upload = request.files.get("file")
     if upload is None and len(request.files) == 1:
         upload = next(iter(request.files.values()))

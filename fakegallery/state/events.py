@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
+
+import orjson
 
 Json = dict[str, Any]
 
@@ -37,8 +39,12 @@ EVENT_TYPES = (
 )
 ORIGINATED_FROM_GALLERY_DELETED = "Gallery Deleted"
 
-#: How many events the log keeps before it drops the oldest.
+#: How many events, and how many bytes of events, the log keeps before it
+#: drops the oldest (settings EVENT_LOG_MAX_COUNT and EVENT_LOG_MAX_BYTES).
 MAX_EVENTS = 10_000
+MAX_EVENT_BYTES = 32 * 1024 * 1024
+#: What an event costs beyond its body's JSON bytes.
+EVENT_OVERHEAD = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,21 +95,33 @@ class Event:
             "domainEvent": self.to_dict(),
         }
 
+    def size(self) -> int:
+        """What the event counts for the log's byte bound."""
+        return EVENT_OVERHEAD + len(orjson.dumps(self.body))
+
 
 Subscriber = Callable[[Event], None]
 
 
 class EventLog:
-    """An ordered, bounded, thread-safe record of events (oldest dropped first)
-    with synchronous subscribers. A component (state/component.py)."""
+    """An ordered, thread-safe record of events with synchronous subscribers,
+    bounded by count and by bytes: the oldest events are dropped first and
+    counted in `dropped`; the newest event is always kept. A component
+    (state/component.py)."""
 
     name: ClassVar[str] = "events"
 
     def __init__(
-        self, max_events: int = MAX_EVENTS, entity_fqdn: str = ENTITY_FQDN
+        self,
+        max_events: int = MAX_EVENTS,
+        max_bytes: int = MAX_EVENT_BYTES,
+        entity_fqdn: str = ENTITY_FQDN,
     ) -> None:
         self._lock = threading.Lock()
-        self._events: deque[Event] = deque(maxlen=max_events)
+        self.max_events = max_events
+        self.max_bytes = max_bytes
+        self._events: deque[tuple[Event, int]] = deque()
+        self._bytes = 0
         self._subscribers: list[Subscriber] = []
         self.entity_fqdn = entity_fqdn
         #: (site, entity) → the last entityEventSequence given; an entry goes
@@ -116,21 +134,22 @@ class EventLog:
     def reset(self) -> None:
         with self._lock:
             self._events.clear()
+            self._bytes = 0
             self._sequences.clear()
             self.dropped = 0
 
     def drop_site(self, site_id: str) -> None:
         with self._lock:
-            kept = [e for e in self._events if e.site_id != site_id]
-            self._events.clear()
-            self._events.extend(kept)
+            kept = [(e, n) for e, n in self._events if e.site_id != site_id]
+            self._events = deque(kept)
+            self._bytes = sum(n for _, n in kept)
             for key in [k for k in self._sequences if k[0] == site_id]:
                 del self._sequences[key]
 
     def dump(self) -> Json:
         with self._lock:
             return {
-                "events": [asdict(e) for e in self._events],
+                "events": [asdict(e) for e, _ in self._events],
                 "sequences": [[s, e, n] for (s, e), n in self._sequences.items()],
                 "dropped": self.dropped,
             }
@@ -140,9 +159,15 @@ class EventLog:
         sequences = {(s, e): int(n) for s, e, n in data.get("sequences", ())}
         with self._lock:
             self._events.clear()
-            self._events.extend(events)
+            self._bytes = 0
             self._sequences = sequences
             self.dropped = int(data.get("dropped", 0))
+            self._keep(events)
+
+    @property
+    def stored_bytes(self) -> int:
+        with self._lock:
+            return self._bytes
 
     # --- publishing ---------------------------------------------------------------
 
@@ -160,24 +185,61 @@ class EventLog:
         return unsubscribe
 
     def publish(self, event: Event) -> None:
-        """Number the event in its entity's sequence and stamp the configured
-        `entityFqdn`, record it, then hand it to each subscriber in this
-        thread."""
+        """Record the event, then hand it to each subscriber in this thread."""
+        self.publish_many((event,))
+
+    def publish_many(self, events: Iterable[Event]) -> None:
+        """Number each event in its entity's sequence and stamp the configured
+        `entityFqdn`, record them in order, then hand each to every subscriber
+        in this thread."""
         with self._lock:
-            key = (event.site_id, event.entity_id)
-            number = self._sequences.get(key, 0) + 1
-            if event.event_type == GALLERY_DELETED:
-                self._sequences.pop(key, None)  # the entity's last event
-            else:
-                self._sequences[key] = number
-            event = replace(event, entity_fqdn=self.entity_fqdn, sequence=number)
-            if len(self._events) == self._events.maxlen:
-                self.dropped += 1
-            self._events.append(event)
+            stamped = [self._stamp(event) for event in events]
+            self._keep(stamped)
             subscribers = tuple(self._subscribers)
-        for subscriber in subscribers:
-            subscriber(event)
+        for event in stamped:
+            for subscriber in subscribers:
+                subscriber(event)
+
+    def last_sequence(self, site_id: str, entity_id: str) -> int:
+        """The entity's last entityEventSequence (0: none yet). A write that
+        builds many events ahead numbers them from here; `publish_many` keeps
+        an event that already has its number and FQDN as it is."""
+        with self._lock:
+            return self._sequences.get((site_id, entity_id), 0)
+
+    def _stamp(self, event: Event) -> Event:
+        key = (event.site_id, event.entity_id)
+        number = self._sequences.get(key, 0) + 1
+        if event.event_type == GALLERY_DELETED:
+            self._sequences.pop(key, None)  # the entity's last event
+        else:
+            self._sequences[key] = number
+        if event.sequence == number and event.entity_fqdn == self.entity_fqdn:
+            return event
+        return Event(
+            event.id,
+            event.event_type,
+            event.site_id,
+            event.entity_id,
+            event.event_time,
+            event.body,
+            event.originated_from,
+            self.entity_fqdn,
+            number,
+        )
+
+    def _keep(self, events: Iterable[Event]) -> None:
+        for event in events:
+            size = event.size()
+            self._events.append((event, size))
+            self._bytes += size
+        while len(self._events) > 1 and (
+            len(self._events) > self.max_events or self._bytes > self.max_bytes
+        ):
+            _, size = self._events.popleft()
+            self._bytes -= size
+            self.dropped += 1
 
     def list(self, site_id: str | None = None) -> list[Event]:
         with self._lock:
-            return [e for e in self._events if site_id in (None, e.site_id)]
+            return [e for e, _ in self._events if site_id in (None, e.site_id)]

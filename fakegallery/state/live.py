@@ -106,9 +106,17 @@ class LiveModel:
             return site is None or site.published
 
     def set_published(self, site_id: str, published: bool) -> None:
+        """A published site without widgets holds nothing: it is forgotten."""
         with self.lock:
-            self._site(site_id).published = published
+            site = self._site(site_id)
+            site.published = published
+            if published and not site.widgets:
+                del self._sites[site_id]
             self.changes.changed(self.name, site_id)
+
+    def has_site(self, site_id: str) -> bool:
+        with self.lock:
+            return site_id in self._sites
 
     # --- widgets (rules 1, 3, 4) ---------------------------------------------------
 

@@ -84,6 +84,10 @@ class Media:
         )
 
 
+def _size(media: Media) -> int:
+    return len(media.data) if media.data is not None else 0
+
+
 @dataclass(slots=True)
 class _Library:
     media: dict[str, Media] = field(default_factory=dict)  # upload order
@@ -100,17 +104,21 @@ class MediaLibrary:
         self.lock = lock
         self._sites: dict[str, _Library] = {}
         self.changes: ChangeSink = NO_CHANGES
+        self._bytes = 0
 
     # --- component ----------------------------------------------------------------
 
     def reset(self) -> None:
         with self.lock:
             self._sites = {}
+            self._bytes = 0
             self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         with self.lock:
-            self._sites.pop(site_id, None)
+            lib = self._sites.pop(site_id, None)
+            if lib is not None:
+                self._bytes -= sum(map(_size, lib.media.values()))
             self.changes.changed(self.name, site_id)
 
     def dump(self) -> Json:
@@ -132,6 +140,9 @@ class MediaLibrary:
         }
         with self.lock:
             self._sites = sites
+            self._bytes = sum(
+                _size(m) for lib in sites.values() for m in lib.media.values()
+            )
             self.changes.changed(self.name)
 
     # --- the library --------------------------------------------------------------
@@ -146,6 +157,15 @@ class MediaLibrary:
         """The sites with a library (media or an id prefix), sorted."""
         with self.lock:
             return sorted(self._sites)
+
+    def has_site(self, site_id: str) -> bool:
+        with self.lock:
+            return site_id in self._sites
+
+    def stored_bytes(self) -> int:
+        """The bytes of every uploaded file (counted by MAX_STORED_BYTES)."""
+        with self.lock:
+            return self._bytes
 
     def site_prefix(self, site_id: str) -> str | None:
         """The site's media id prefix, None until one is drawn or set."""
@@ -175,7 +195,10 @@ class MediaLibrary:
 
     def add(self, site_id: str, media: Media) -> None:
         with self.lock:
-            self._site(site_id).media[media.id] = media
+            lib = self._site(site_id)
+            old = lib.media.get(media.id)
+            lib.media[media.id] = media
+            self._bytes += _size(media) - (_size(old) if old else 0)
             self.changes.changed(self.name, site_id, media.id)
 
     def find(self, media_id: str, site_id: str | None = None) -> Media:

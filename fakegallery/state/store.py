@@ -11,8 +11,9 @@ stores what the keys name (fakegallery/persistence/rows.py).
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -22,6 +23,10 @@ from ..errors import GalleryNotFound, ItemNotFound
 from .component import NO_CHANGES, ChangeSink
 
 Json = dict[str, Any]
+
+#: What one stored gallery or item costs beyond its JSON bytes (the objects and
+#: index entries around it), for the stored-bytes count (MAX_STORED_BYTES).
+ENTRY_OVERHEAD = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +64,26 @@ def _restored(gallery_id: str, data: Json) -> Item:
     return Item(wire["id"], gallery_id, data["sortOrder"], data["seq"], body)
 
 
+def gallery_bytes(gallery: Gallery) -> int:
+    return ENTRY_OVERHEAD + len((gallery.name or "").encode())
+
+
+def item_bytes(item: Item) -> int:
+    return ENTRY_OVERHEAD + len(item.body)
+
+
 @dataclass(slots=True)
 class _Site:
     galleries: dict[str, Gallery] = field(default_factory=dict)
     items: dict[str, dict[str, Item]] = field(default_factory=dict)
     #: gallery → (descending?, its items in that order): a cache.
     ordered: dict[str, tuple[bool, tuple[Item, ...]]] = field(default_factory=dict)
+    #: Every gallery and item id of the site: `has_id` in O(1).
+    ids: set[str] = field(default_factory=set)
+    #: What the site's galleries and items count for MAX_STORED_BYTES.
+    bytes: int = 0
+    #: Changes on every write to the site (see `MemoryStore.stamp`).
+    stamp: int = 0
 
 
 class MemoryStore:
@@ -90,6 +109,9 @@ class MemoryStore:
         self._sites: dict[str, _Site] = {}
         self._seq = 0
         self.changes: ChangeSink = NO_CHANGES
+        self._bytes = 0
+        # Never restarts (not even on reset), so a stamp is never reused.
+        self._stamps = itertools.count(1)
 
     # --- component ----------------------------------------------------------------
 
@@ -98,11 +120,14 @@ class MemoryStore:
         with self.lock:
             self._sites = {}
             self._seq = 0
+            self._bytes = 0
             self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         with self.lock:
-            self._sites.pop(site_id, None)
+            site = self._sites.pop(site_id, None)
+            if site is not None:
+                self._bytes -= site.bytes
             self.changes.changed(self.name, site_id)
 
     def dump(self) -> Json:
@@ -144,14 +169,46 @@ class MemoryStore:
                 site.galleries[gallery.id] = gallery
                 items = (_restored(gallery.id, i) for i in g["items"])
                 site.items[gallery.id] = {item.id: item for item in items}
+                site.ids.add(gallery.id)
+                site.ids.update(site.items[gallery.id])
+                site.bytes += gallery_bytes(gallery) + sum(
+                    map(item_bytes, site.items[gallery.id].values())
+                )
         with self.lock:
+            for site in sites.values():
+                site.stamp = next(self._stamps)
             self._sites = sites
             self._seq = int(data["seq"])
+            self._bytes = sum(site.bytes for site in sites.values())
             self.changes.changed(self.name)
 
     def site_ids(self) -> list[str]:
+        """The sites that hold at least one gallery."""
         with self.lock:
             return sorted(self._sites)
+
+    def has_site(self, site_id: str) -> bool:
+        with self.lock:
+            return site_id in self._sites
+
+    def stamp(self, site_id: str) -> int | None:
+        """A value that changes on every write to the site (None: no data).
+        An operation that prepares a write outside the lock compares stamps to
+        know whether the site changed meanwhile."""
+        with self.lock:
+            site = self._sites.get(site_id)
+            return site.stamp if site is not None else None
+
+    def stored_bytes(self) -> int:
+        """The JSON bytes of every gallery and item, plus a fixed overhead per
+        entry (ENTRY_OVERHEAD): what MAX_STORED_BYTES bounds."""
+        with self.lock:
+            return self._bytes
+
+    def count_galleries(self, site_id: str) -> int:
+        with self.lock:
+            site = self._sites.get(site_id)
+            return len(site.galleries) if site is not None else 0
 
     def next_seq(self) -> int:
         with self.lock:
@@ -162,17 +219,18 @@ class MemoryStore:
         """True when a gallery or an item of the site already has this id."""
         with self.lock:
             site = self._sites.get(site_id)
-            if site is None:
-                return False
-            return entity_id in site.galleries or any(
-                entity_id in items for items in site.items.values()
-            )
+            return site is not None and entity_id in site.ids
 
     def _site(self, site_id: str) -> _Site:
         site = self._sites.get(site_id)
         if site is None:
             site = self._sites[site_id] = _Site()
         return site
+
+    def _written(self, site: _Site, delta: int) -> None:
+        site.stamp = next(self._stamps)
+        site.bytes += delta
+        self._bytes += delta
 
     # --- galleries --------------------------------------------------------------
 
@@ -198,18 +256,30 @@ class MemoryStore:
     def put_gallery(self, site_id: str, gallery: Gallery) -> None:
         with self.lock:
             site = self._site(site_id)
+            old = site.galleries.get(gallery.id)
             site.galleries[gallery.id] = gallery
             site.items.setdefault(gallery.id, {})
+            site.ids.add(gallery.id)
+            before = gallery_bytes(old) if old is not None else 0
+            self._written(site, gallery_bytes(gallery) - before)
             self.changes.changed(self.name, site_id, gallery.id)
 
     def delete_gallery(self, site_id: str, gallery_id: str) -> tuple[Item, ...]:
-        """Remove a gallery and its items; return the removed items in order."""
+        """Remove a gallery and its items; return the removed items in order.
+        A site left without galleries is forgotten (docs/control-plane.md)."""
         with self.lock:
             removed = self.list_items(site_id, gallery_id)
-            site = self._site(site_id)
-            del site.galleries[gallery_id]
+            site = self._sites[site_id]
+            gallery = site.galleries.pop(gallery_id)
             site.items.pop(gallery_id, None)
             site.ordered.pop(gallery_id, None)
+            site.ids.discard(gallery_id)
+            site.ids.difference_update(i.id for i in removed)
+            freed = gallery_bytes(gallery) + sum(map(item_bytes, removed))
+            self._written(site, -freed)
+            if not site.galleries:
+                del self._sites[site_id]
+                self._bytes -= site.bytes
             self.changes.changed(self.name, site_id, gallery_id)
             for item in removed:
                 self.changes.changed(self.name, site_id, f"{gallery_id}/{item.id}")
@@ -249,12 +319,23 @@ class MemoryStore:
             return item
 
     def put_item(self, site_id: str, item: Item) -> None:
+        self.put_items(site_id, item.gallery_id, (item,))
+
+    def put_items(self, site_id: str, gallery_id: str, items: Iterable[Item]) -> None:
+        """Add or replace items of one gallery (each `gallery_id` must match)."""
         with self.lock:
-            self.get_gallery(site_id, item.gallery_id)
+            self.get_gallery(site_id, gallery_id)
             site = self._sites[site_id]
-            site.items[item.gallery_id][item.id] = item
-            site.ordered.pop(item.gallery_id, None)
-            self.changes.changed(self.name, site_id, f"{item.gallery_id}/{item.id}")
+            stored = site.items[gallery_id]
+            delta = 0
+            for item in items:
+                old = stored.get(item.id)
+                delta += item_bytes(item) - (item_bytes(old) if old else 0)
+                stored[item.id] = item
+                site.ids.add(item.id)
+                self.changes.changed(self.name, site_id, f"{gallery_id}/{item.id}")
+            site.ordered.pop(gallery_id, None)
+            self._written(site, delta)
 
     def delete_items(
         self, site_id: str, gallery_id: str, item_ids: list[str]
@@ -265,9 +346,11 @@ class MemoryStore:
             self.get_gallery(site_id, gallery_id)
             site = self._sites[site_id]
             items = site.items[gallery_id]
-            deleted = [i for i in dict.fromkeys(item_ids) if items.pop(i, None)]
-            if deleted:
+            removed = [items.pop(i) for i in dict.fromkeys(item_ids) if i in items]
+            if removed:
                 site.ordered.pop(gallery_id, None)
-            for item_id in deleted:
-                self.changes.changed(self.name, site_id, f"{gallery_id}/{item_id}")
-            return deleted
+                site.ids.difference_update(i.id for i in removed)
+                self._written(site, -sum(map(item_bytes, removed)))
+            for item in removed:
+                self.changes.changed(self.name, site_id, f"{gallery_id}/{item.id}")
+            return [i.id for i in removed]

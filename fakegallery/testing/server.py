@@ -1,20 +1,24 @@
 """An in-process waitress server in a thread: binds at once, waits for readiness
 by polling, stops in milliseconds and closes its socket (docs/contributing.md,
-benchmarks)."""
+benchmarks). The server itself (JSON refusals, limits, a clean stop) is
+web/serving.py, shared with `fakegallery serve`."""
 
 from __future__ import annotations
 
 import http.client
-import socket
+import logging
 import threading
 import time
 import traceback
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
 from ..fake import FakeGallery
+from ..web import serving
+
+log = logging.getLogger("fakegallery")
 
 if TYPE_CHECKING:
     from .control import InProcessControl
@@ -42,7 +46,7 @@ class FakeGalleryServer:
         self.host = host
         self.port = port
         self.threads = threads
-        self._server: Any = None
+        self._server: serving.Server | None = None
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
 
@@ -67,18 +71,24 @@ class FakeGalleryServer:
         """Bind, serve in a thread and return once /_fake/health answers."""
         if self._thread is not None:
             raise ServerError("the server is already started")
-        from waitress.server import create_server
-
         # Bind here, not in waitress: its failed bind leaks the socket, the
         # trigger pipe and the worker threads it has already started.
-        sock = _bind(self.host, self.port)
         try:
-            server: Any = create_server(
-                self.app, sockets=[sock], threads=self.threads, ident="fakegallery"
-            )
+            sock = serving.bind(self.host, self.port)
+        except serving.BindError as exc:
+            raise ServerError(f"fakegallery: {exc}") from exc
+        try:
+            server = serving.create_server(self.app, sock, self.threads)
         except BaseException:
             sock.close()
             raise
+        if not serving.is_loopback(sock) and not self.fake.settings.control_token:
+            log.warning(
+                "fakegallery: listening on %s, beyond loopback, without a "
+                "CONTROL_TOKEN: anyone who can reach the port can read and change "
+                "every site through /_fake/",
+                self.host,
+            )
         self._server = server
         self.port = int(server.effective_port)
         self._thread = threading.Thread(
@@ -93,6 +103,7 @@ class FakeGalleryServer:
         return self
 
     def _serve(self) -> None:
+        assert self._server is not None
         try:
             self._server.run()
         except BaseException as exc:  # reported by start() / stop()
@@ -123,41 +134,19 @@ class FakeGalleryServer:
         )
 
     def stop(self) -> None:
-        """Stop in an order that leaves no thread touching a closed descriptor,
-        in milliseconds:
-
-        1. the worker threads finish the requests they serve and end (the loop
-           still runs, so their answers are sent) and queued requests are
-           dropped;
-        2. a thunk run by the loop thread closes every connection and the
-           listening socket, and takes the trigger out of the map without
-           closing it: the map is empty, so the loop ends;
-        3. only then, with no worker and no loop left to write to it, the
-           trigger's pipe is closed, and the fake's background webhook sender
-           stops (up to an in-progress attempt's timeout in async mode).
-
-        Closing the trigger inside the thunk (or through ``server.close()``)
-        races: a worker that just finished a request, or this thread's own
-        `pull_trigger` right after its thunk ran, writes to a descriptor that
-        is closed (EBADF) or already reused by another file.
-        """
+        """Stop accepting, let requests in flight finish, close every
+        connection, end the loop and the worker threads, and close the
+        listening socket (web/serving.py orders it so that no thread writes to
+        a closed descriptor); then stop the fake's background webhook sender.
+        Takes milliseconds when nothing is in flight."""
         server, thread = self._server, self._thread
         if server is None or thread is None:
             return
+        server.stop(thread, int(READY_TIMEOUT))
         self._server = None
         self._thread = None
-        trigger = server.trigger
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=READY_TIMEOUT)
-        if thread.is_alive():
-            trigger.pull_trigger(lambda: _close_channels(server))
-            thread.join(READY_TIMEOUT)
-        else:
-            _close_channels(server)
-        stopped = not thread.is_alive()
-        if stopped:
-            trigger.close()
         self.fake.close()  # the async webhook sender, if one runs
-        if not stopped:
+        if thread.is_alive():
             raise ServerError(f"fakegallery: the server at {self.url} did not stop")
 
     def control(self) -> InProcessControl:
@@ -189,45 +178,6 @@ class FakeGalleryServer:
         errors = self.take_errors()
         if errors:
             raise ServerError(format_errors(errors))
-
-
-def _close_channels(server: Any) -> None:
-    """Close every connection and the listening socket of a waitress server and
-    take its trigger out of the socket map, leaving the trigger open. Run in
-    the loop thread (or after it ended): an empty map ends the loop."""
-    from waitress import wasyncore
-
-    socket_map: dict[int, Any] = server._map
-    for channel in list(socket_map.values()):
-        if channel is server.trigger:
-            channel.del_channel()
-        elif channel is server:
-            # Not server.close(): waitress closes the trigger there too.
-            server.accepting = False
-            wasyncore.dispatcher.close(server)
-        else:
-            channel.close()
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    """A bound TCP socket, or ServerError naming the address (a taken port)."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM
-        )[0]
-    except OSError as exc:
-        raise ServerError(f"fakegallery: cannot resolve {host!r}: {exc}") from exc
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except OSError as exc:
-        sock.close()
-        reason = exc.strerror or str(exc)
-        raise ServerError(
-            f"fakegallery: cannot listen on {host}:{port}: {reason}"
-        ) from exc
-    return sock
 
 
 def format_errors(errors: list[BaseException]) -> str:

@@ -13,8 +13,10 @@ from flask import Response, request
 from marshmallow import Schema
 
 from ..errors import FORMAT, MAX, MIN, REQUIRED_FIELD, FieldViolation, InvalidArgument
+from ..fake import current_fake
 from ..gallery import schemas
 from ..gallery.loose import load_relaxed
+from .limits import check_items, check_strings
 
 #: Loose mode's record of the rules it relaxed in one request; None is strict.
 Relaxed = list[FieldViolation] | None
@@ -97,16 +99,19 @@ def guid_list(name: str, relaxed: Relaxed = None) -> list[str]:
 
 
 def json_body() -> Any:
-    """The raw JSON body ({} when empty); 400 when it is not JSON."""
+    """The raw JSON body ({} when empty); 400 when it is not JSON or holds a
+    string longer than MAX_STRING_LENGTH (413 past MAX_REQUEST_BYTES)."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
     try:
-        return orjson.loads(raw)
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise InvalidArgument.one(
             "body", f"is not valid JSON ({exc})", FORMAT, type="JSON"
         ) from None
+    check_strings(data, current_fake().settings.max_string_length, raw)
+    return data
 
 
 def body(schema: Schema, relaxed: Relaxed = None) -> dict[str, Any]:
@@ -117,6 +122,7 @@ def body(schema: Schema, relaxed: Relaxed = None) -> dict[str, Any]:
         raise InvalidArgument.one(
             "body", "must be a JSON object", FORMAT, type="object"
         )
+    check_items(data, current_fake().settings.max_items_per_request)
     return load_relaxed(schema, data, relaxed)
 
 
