@@ -9,12 +9,26 @@ names the key (docs/configuration.md lists them all).
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from . import webhook_settings as wh
+from .config_values import (
+    SettingsError as SettingsError,
+)
+from .config_values import (
+    choice,
+    fixture_refs,
+    host_names,
+    integer,
+    optional_int,
+    optional_str,
+    parse_bool,
+    rate_limit,
+    rfc3339,
+    site_id,
+)
 
 READ = "PRO_GALLERY.READ"
 MANAGE = "PRO_GALLERY.MANAGE"
@@ -28,21 +42,12 @@ ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", "wix.pro_gallery.gallery_v2")
 #: reports them (docs/journal-and-faults.md#strict-and-loose).
 MODES = ("strict", "loose")
 RATE_LIMIT_KEYS = ("site", "key")
-#: RATE_LIMIT units: seconds per unit.
-RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 
 # The site that requests without a `wix-site-id` header address (Wix answers 403
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
 DEFAULT_SITE_ID = "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b"
 
 MIB = 1024 * 1024
-
-_TRUE = ("true", "1", "yes")
-_FALSE = ("false", "0", "no")
-
-
-class SettingsError(ValueError):
-    """A setting that cannot work; the message names the key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,124 +200,6 @@ def parse_setting(key: str, value: Any) -> Any:
     return _PARSERS[key.lower()](key, value)
 
 
-# --- parsing each setting ---------------------------------------------------------
-
-
-def parse_bool(key: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-    raise SettingsError(f"{key} must be true or false (or 1/0, yes/no), not {value!r}")
-
-
-def _int(key: str, value: Any, low: int) -> int:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise SettingsError(f"{key} must be an integer, not {value!r}")
-    if value < low:
-        raise SettingsError(f"{key} must be at least {low}, not {value}")
-    return value
-
-
-def _optional_int(key: str, value: Any) -> int | None:
-    return None if value is None else _int(key, value, -(2**63))
-
-
-def _optional_str(key: str, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise SettingsError(f"{key} must be a non-empty string or null, not {value!r}")
-    return value.strip()
-
-
-_GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
-
-
-def _site_id(key: str, value: Any) -> str | None:
-    text = _optional_str(key, value)
-    if text is not None and not _GUID.fullmatch(text):
-        raise SettingsError(
-            f"{key} must be a site id (a GUID such as {DEFAULT_SITE_ID}) or null, "
-            f"not {value!r}"
-        )
-    return text
-
-
-def _time(key: str, value: Any) -> str | None:
-    from .state.clock import parse_time
-
-    text = _optional_str(key, value)
-    if text is not None:
-        try:
-            parse_time(text)
-        except ValueError as exc:
-            raise SettingsError(f"{key}: {exc}") from None
-    return text
-
-
-def _choice(choices: tuple[str, ...]) -> Any:
-    def parse(key: str, value: Any) -> str:
-        if value not in choices:
-            raise SettingsError(
-                f"{key} must be one of {', '.join(choices)}, not {value!r}"
-            )
-        return str(value)
-
-    return parse
-
-
-_RATE = re.compile(r"\s*([0-9]+)\s*/\s*([0-9]*)\s*([smh])\s*")
-
-
-def _rate_limit(key: str, value: Any) -> tuple[int, float] | None:
-    """``"20/s"``, ``"100/m"``, ``"5/10s"`` (calls per period) or null."""
-    if value is None:
-        return None
-    match = _RATE.fullmatch(value) if isinstance(value, str) else None
-    if match is None or min(int(match.group(1)), int(match.group(2) or 1)) < 1:
-        raise SettingsError(
-            f'{key} must be calls per period such as "20/s", "100/m" or '
-            f'"5/10s" (a positive count; units s, m, h), or null; not {value!r}'
-        )
-    count, multiple, unit = match.groups()
-    return int(count), int(multiple or 1) * RATE_UNITS[unit]
-
-
-def _fixtures(key: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise SettingsError(f"{key} must be a fixture name or path, or a list of them")
-
-
-def _hosts(key: str, value: Any) -> tuple[str, ...]:
-    """Host names, as a list or one comma-separated string."""
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list | tuple) or not all(
-        isinstance(v, str) for v in value
-    ):
-        raise SettingsError(f'{key} must be a list of host names, or "*"')
-    hosts = tuple(v.strip().lower() for v in value if v.strip())
-    bad = [h for h in hosts if h != "*" and not _HOST.fullmatch(h)]
-    if bad:
-        raise SettingsError(f"{key}: {bad[0]!r} is not a host name (no port or scheme)")
-    return hosts
-
-
-_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)")
-
-
 def _api_keys(key: str, raw: Any) -> dict[str, ApiKey]:
     if not isinstance(raw, Mapping):
         raise SettingsError(f"{key} must map a key to {{siteId, permissions}}")
@@ -340,56 +227,56 @@ def _api_keys(key: str, raw: Any) -> dict[str, ApiKey]:
 
 
 _PARSERS: dict[str, Any] = {
-    "default_site_id": _site_id,
-    "auth": _choice(AUTH_MODES),
+    "default_site_id": site_id,
+    "auth": choice(AUTH_MODES),
     "api_keys": _api_keys,
     "item_sort_desc": parse_bool,
     "reject_duplicate_sort_order": parse_bool,
-    "max_item_limit": lambda k, v: _int(k, v, 1),
+    "max_item_limit": lambda k, v: integer(k, v, 1),
     "drop_undefined_strings": parse_bool,
-    "seed": _optional_int,
-    "frozen_time": _time,
-    "fixtures": _fixtures,
+    "seed": optional_int,
+    "frozen_time": rfc3339,
+    "fixtures": fixture_refs,
     "loose_fixtures": parse_bool,
-    "wire_log": _optional_str,
+    "wire_log": optional_str,
     "strict_media": parse_bool,
     "allow_elevate": parse_bool,
-    "max_request_bytes": lambda k, v: _int(k, v, 1024),
-    "event_entity_fqdn": _choice(ENTITY_FQDNS),
+    "max_request_bytes": lambda k, v: integer(k, v, 1024),
+    "event_entity_fqdn": choice(ENTITY_FQDNS),
     "webhooks": lambda k, v: wh.urls(k, v, SettingsError),
-    "webhook_delivery": _choice(wh.DELIVERY_MODES),
-    "webhook_timeout_ms": lambda k, v: _int(k, v, 1),
-    "webhook_max_attempts": lambda k, v: _int(k, v, 1),
-    "webhook_retry_ms": lambda k, v: _int(k, v, 0),
-    "webhook_private_key_file": _optional_str,
+    "webhook_delivery": choice(wh.DELIVERY_MODES),
+    "webhook_timeout_ms": lambda k, v: integer(k, v, 1),
+    "webhook_max_attempts": lambda k, v: integer(k, v, 1),
+    "webhook_retry_ms": lambda k, v: integer(k, v, 0),
+    "webhook_private_key_file": optional_str,
     "webhook_app_id": lambda k, v: wh.optional_guid(k, v, SettingsError),
     "webhook_instance_ids": lambda k, v: wh.instance_ids(k, v, SettingsError),
-    "webhook_log_max_entries": lambda k, v: _int(k, v, 1),
-    "webhook_log_max_bytes": lambda k, v: _int(k, v, 1024),
-    "data_dir": _optional_str,
+    "webhook_log_max_entries": lambda k, v: integer(k, v, 1),
+    "webhook_log_max_bytes": lambda k, v: integer(k, v, 1024),
+    "data_dir": optional_str,
     "data_dir_fsync": parse_bool,
     "journal": parse_bool,
-    "journal_max_entries": lambda k, v: _int(k, v, 1),
-    "journal_max_bytes": lambda k, v: _int(k, v, 64 * 1024),
-    "journal_body_bytes": lambda k, v: _int(k, v, 0),
-    "mode": _choice(MODES),
-    "rate_limit": _rate_limit,
-    "rate_limit_by": _choice(RATE_LIMIT_KEYS),
-    "max_media_request_bytes": lambda k, v: _int(k, v, 1024),
-    "max_string_length": lambda k, v: _int(k, v, 1),
-    "max_items_per_request": lambda k, v: _int(k, v, 1),
-    "max_sites": lambda k, v: _int(k, v, 1),
-    "max_galleries_per_site": lambda k, v: _int(k, v, 1),
-    "max_stored_bytes": lambda k, v: _int(k, v, 0),
-    "event_log_max_count": lambda k, v: _int(k, v, 1),
-    "event_log_max_bytes": lambda k, v: _int(k, v, 1024),
-    "error_log_max_count": lambda k, v: _int(k, v, 1),
-    "error_log_max_bytes": lambda k, v: _int(k, v, 1024),
-    "wire_log_max_bytes": lambda k, v: _int(k, v, 1024),
-    "control_token": _optional_str,
-    "allowed_hosts": _hosts,
-    "server_connection_limit": lambda k, v: _int(k, v, 1),
-    "server_channel_timeout": lambda k, v: _int(k, v, 1),
-    "server_max_header_bytes": lambda k, v: _int(k, v, 1024),
+    "journal_max_entries": lambda k, v: integer(k, v, 1),
+    "journal_max_bytes": lambda k, v: integer(k, v, 64 * 1024),
+    "journal_body_bytes": lambda k, v: integer(k, v, 0),
+    "mode": choice(MODES),
+    "rate_limit": rate_limit,
+    "rate_limit_by": choice(RATE_LIMIT_KEYS),
+    "max_media_request_bytes": lambda k, v: integer(k, v, 1024),
+    "max_string_length": lambda k, v: integer(k, v, 1),
+    "max_items_per_request": lambda k, v: integer(k, v, 1),
+    "max_sites": lambda k, v: integer(k, v, 1),
+    "max_galleries_per_site": lambda k, v: integer(k, v, 1),
+    "max_stored_bytes": lambda k, v: integer(k, v, 0),
+    "event_log_max_count": lambda k, v: integer(k, v, 1),
+    "event_log_max_bytes": lambda k, v: integer(k, v, 1024),
+    "error_log_max_count": lambda k, v: integer(k, v, 1),
+    "error_log_max_bytes": lambda k, v: integer(k, v, 1024),
+    "wire_log_max_bytes": lambda k, v: integer(k, v, 1024),
+    "control_token": optional_str,
+    "allowed_hosts": host_names,
+    "server_connection_limit": lambda k, v: integer(k, v, 1),
+    "server_channel_timeout": lambda k, v: integer(k, v, 1),
+    "server_max_header_bytes": lambda k, v: integer(k, v, 1024),
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}

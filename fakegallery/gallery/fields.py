@@ -1,10 +1,6 @@
 """Validation toolkit of schemas.py: field types, validators, Base, and `load`.
-
-The field types are strict about JSON types; `load` turns the rule-coded
-marshmallow messages into Wix field violations with wire paths.
-
-Each error message carries its rule: ``RULE|hex(json data)|text`` (see `violations`).
-"""
+The field types are strict about JSON types; `load` turns the rule-coded messages
+(``RULE|hex(json data)|text``) into Wix field violations with wire paths."""
 
 from __future__ import annotations
 

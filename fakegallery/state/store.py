@@ -17,59 +17,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import orjson
-
 from ..errors import GalleryNotFound, ItemNotFound
 from .component import NO_CHANGES, ChangeSink
+from .records import ENTRY_OVERHEAD as ENTRY_OVERHEAD
+from .records import Gallery as Gallery
+from .records import Item as Item
+from .records import gallery_bytes as gallery_bytes
+from .records import item_bytes as item_bytes
+from .records import restored_item
 
 Json = dict[str, Any]
-
-#: What one stored gallery or item costs beyond its JSON bytes (the objects and
-#: index entries around it), for the stored-bytes count (MAX_STORED_BYTES).
-ENTRY_OVERHEAD = 256
-
-
-@dataclass(frozen=True, slots=True)
-class Gallery:
-    id: str
-    name: str | None
-    sort_order: float | None
-    created_date: str  # RFC3339, whole seconds, UTC
-    seq: int  # creation order: breaks ties between equal dates
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    id: str
-    gallery_id: str
-    sort_order: float | None
-    seq: int
-    body: bytes  # the item's wire JSON, ready to send (see gallery/wire.py)
-
-    def wire(self) -> dict[str, Any]:
-        """A fresh, mutable copy of the item's wire shape."""
-        result: dict[str, Any] = orjson.loads(self.body)
-        return result
-
-
-def _restored(gallery_id: str, data: Json) -> Item:
-    """An item of a dump: its `wire` JSON, or (from a data dir) its exact
-    `body` bytes and `id`."""
-    if "body" in data:
-        return Item(
-            data["id"], gallery_id, data["sortOrder"], data["seq"], data["body"]
-        )
-    wire = data["wire"]
-    body = orjson.dumps(wire)
-    return Item(wire["id"], gallery_id, data["sortOrder"], data["seq"], body)
-
-
-def gallery_bytes(gallery: Gallery) -> int:
-    return ENTRY_OVERHEAD + len((gallery.name or "").encode())
-
-
-def item_bytes(item: Item) -> int:
-    return ENTRY_OVERHEAD + len(item.body)
 
 
 @dataclass(slots=True)
@@ -167,7 +124,7 @@ class MemoryStore:
                     g["id"], g["name"], g["sortOrder"], g["createdDate"], g["seq"]
                 )
                 site.galleries[gallery.id] = gallery
-                items = (_restored(gallery.id, i) for i in g["items"])
+                items = (restored_item(gallery.id, i) for i in g["items"])
                 site.items[gallery.id] = {item.id: item for item in items}
                 site.ids.add(gallery.id)
                 site.ids.update(site.items[gallery.id])
