@@ -17,7 +17,6 @@ from .fake import FakeGallery, current_fake, init_app
 from .gallery import routes as api
 from .live import routes as live
 from .openapi import routes as openapi
-from .seeding import fixtures
 from .web import policy, wirelog
 
 
@@ -44,6 +43,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(_assign_request_id)
     app.after_request(_send_request_id)
     if settings.fixtures:
+        from .seeding import fixtures  # marshmallow: only when there are fixtures
+
         fixtures.load(fake, settings.fixtures)
     if settings.wire_log:
         wirelog.install(app, settings.wire_log)

@@ -6,14 +6,12 @@ from __future__ import annotations
 import ipaddress
 import signal
 import sys
+from importlib import import_module
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
 import click
-
-from .app import create_app
-from .seeding.fixtures import FixtureError, builtin_dir
 
 
 def fail(message: str) -> NoReturn:
@@ -22,7 +20,25 @@ def fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group. A command listed in `lazy` is imported only when it
+    runs (or help lists it): `serve` starts without the parity harness and
+    its HTTP client (docs/performance.md, cold start)."""
+
+    lazy = {"parity": "fakegallery.parity.cli"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self.lazy.get(cmd_name)
+        if module is not None:
+            command: click.Command = getattr(import_module(module), cmd_name)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fakegallery")
 def main() -> None:
     """A local fake of the Wix Pro Gallery REST API."""
@@ -113,16 +129,20 @@ def serve(
     """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM."""
     from waitress.server import create_server
 
+    from .app import create_app
+
     config: dict[str, Any] = dict(_parse_settings(settings))
     if seed is not None:
         config["SEED"] = seed
     if fixture_refs or not (no_fixtures or demo_galleries is not None):
+        from .seeding.fixtures import builtin_dir
+
         config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
     try:
         app = create_app(config)
         if demo_galleries is not None:
             _load_demo(app, demo_galleries, demo_items)
-    except (FixtureError, ValueError) as exc:
+    except ValueError as exc:  # FixtureError is one
         fail(str(exc))
     try:
         server: Any = create_server(app, host=host, port=port, threads=threads)
@@ -245,6 +265,7 @@ def demo_command(
 ) -> None:
     """Write a generated fixture file (valid input for --fixtures and load())."""
     from .seeding import demo, fixtures
+    from .seeding.fixtures import FixtureError
 
     counts = [items] * galleries
     if large_gallery is not None and counts:
@@ -264,12 +285,3 @@ def demo_command(
         out.write_bytes(payload)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")
-
-
-def _add_parity() -> None:
-    from .parity.cli import parity
-
-    main.add_command(parity)
-
-
-_add_parity()

@@ -9,7 +9,6 @@ Each error message carries its rule: ``RULE|hex(json data)|text`` (see `violatio
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -17,11 +16,8 @@ import orjson
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
 
 from .. import errors as E
+from ..state.clock import GUID_RE as GUID_RE
 from ..state.clock import format_time, parse_time
-
-GUID_RE = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-)
 
 
 def rule(code: str, text: str, **data: Any) -> str:

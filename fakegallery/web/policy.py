@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from ..errors import FakeGalleryError, Internal, from_http
+from .routing import RULE_CLASS
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -55,7 +56,10 @@ class Area:
 
 class FakeFlask(Flask):
     """Flask with the fake's policy where Flask answers by itself: the
-    automatic OPTIONS answer and werkzeug's redirects are JSON too."""
+    automatic OPTIONS answer and werkzeug's redirects are JSON too. URL
+    builders compile on first use (web/routing.py)."""
+
+    url_rule_class = RULE_CLASS
 
     def __init__(self, import_name: str) -> None:
         super().__init__(import_name)

@@ -6,14 +6,16 @@ the field and the rule (docs/behaviour.md §7.4)."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from flask import Response, request
-from marshmallow import Schema
 
 from ..errors import FORMAT, MAX, MIN, REQUIRED_FIELD, InvalidArgument
-from ..gallery import schemas
+from ..state.clock import GUID_RE
+
+if TYPE_CHECKING:
+    from marshmallow import Schema
 
 
 def ok(body: Any) -> Response:
@@ -47,7 +49,7 @@ def int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
 
 def guid(name: str, value: str) -> str:
     """Path ids are GUIDs (docs/behaviour.md §7.4)."""
-    if not schemas.GUID_RE.fullmatch(value):  # `$` alone lets a final \n through
+    if not GUID_RE.fullmatch(value):  # `$` alone lets a final \n through
         raise InvalidArgument.one(name, "must be a GUID", FORMAT, type="GUID")
     return value
 
@@ -86,6 +88,8 @@ def body(schema: Schema) -> dict[str, Any]:
         raise InvalidArgument.one(
             "body", "must be a JSON object", FORMAT, type="object"
         )
+    from ..gallery import schemas  # marshmallow: only once a body is validated
+
     return schemas.load(schema, data)
 
 
