@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import urllib3
 from flask import Flask
 
 from fakegallery import create_app, get_fake
@@ -19,7 +20,7 @@ from fakegallery.gallery.api import GalleryApi
 from fakegallery.gallery.schemas import GUID_RE
 from fakegallery.testing.handle import GallerySite
 from fakegallery.testing.server import FakeGalleryServer, ServerError
-from fakegallery.testing.transport import wsgi_session
+from fakegallery.testing.transport import WSGIAdapter, wsgi_session
 
 BASIC_GALLERY = "6f1d8a52-3b7e-4c1a-9d2f-1a2b3c4d5e01"
 FROZEN = "2030-05-06T07:08:09Z"
@@ -82,16 +83,35 @@ def test_clock_helpers__drive_dates(fakegallery: GallerySite) -> None:
     )  # docs/behaviour.md §6.1: the clock's epoch seconds
 
 
+def test_client__socket_free_and_http_client_over_the_server(
+    fakegallery: GallerySite,
+) -> None:
+    # `client` runs the app in this thread: no connection is ever opened
+    adapter = fakegallery.client.get_adapter(fakegallery.api_url + "/galleries")
+    assert isinstance(adapter, WSGIAdapter)
+    created = fakegallery.client.post(
+        fakegallery.api_url + "/galleries", json={"gallery": {"name": "Direct"}}
+    )
+    assert created.status_code == 200
+    assert created.headers["Content-Type"] == "application/json"
+    assert created.headers["X-Wix-Request-Id"]
+    # `http_client()` goes through the server's socket to the same site
+    over_http = fakegallery.http_client()
+    assert over_http.trust_env is False
+    assert not isinstance(over_http.get_adapter(fakegallery.url), WSGIAdapter)
+    listed = over_http.get(fakegallery.api_url + "/galleries")
+    assert isinstance(listed.raw, urllib3.response.HTTPResponse)  # a real answer
+    assert [g["name"] for g in listed.json()["galleries"]] == ["Direct"]
+
+
 def test_wsgi_client__same_site_without_socket(fakegallery: GallerySite) -> None:
     direct = fakegallery.wsgi_client()
     created = direct.post(
         fakegallery.api_url + "/galleries", json={"gallery": {"name": "Direct"}}
     )
     assert created.status_code == 200
-    assert created.headers["Content-Type"] == "application/json"
-    assert created.headers["X-Wix-Request-Id"]
-    over_http = fakegallery.client.get(fakegallery.api_url + "/galleries").json()
-    assert [g["name"] for g in over_http["galleries"]] == ["Direct"]
+    over_http = fakegallery.http_client().get(fakegallery.api_url + "/galleries")
+    assert [g["name"] for g in over_http.json()["galleries"]] == ["Direct"]
 
 
 def test_wsgi_client__errors_and_query(fakegallery: GallerySite) -> None:

@@ -187,7 +187,7 @@ class GalleryRules:
         """Publish a domain event; `entityId` is the gallery id, also for item
         events (a default: docs/behaviour.md §8.1)."""
         self.events.publish(
-            ev.Event(
+            ev.Event.of(
                 id=self.ids.request_id(),
                 event_type=event_type,
                 site_id=site_id,

@@ -8,11 +8,16 @@ write answers). The webhook sender is such a subscriber.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
+
+import orjson
+
+from . import compact
 
 Json = dict[str, Any]
 
@@ -36,18 +41,34 @@ MAX_EVENTS = 10_000
 @dataclass(frozen=True, slots=True)
 class Event:
     """One domain event: `entity_id` is the gallery id, also for item events.
-    The log fills `entity_fqdn` and `sequence` when it publishes the event."""
+    The log fills `entity_fqdn` and `sequence` when it publishes the event.
+
+    `payload` is the JSON object whose members follow the envelope's (e.g.
+    ``{"actionEvent": {...}}``), kept as compact bytes: a recorded event costs
+    its JSON and little more (docs/performance.md, memory). `body` parses it."""
 
     id: str
     event_type: str
     site_id: str
     entity_id: str
     event_time: str
-    body: Json
+    payload: bytes
     originated_from: str | None = None
     entity_fqdn: str = ENTITY_FQDN
     #: `entityEventSequence`: 1, 2, 3 … per entity (gallery) of a site.
     sequence: int | None = None
+
+    @classmethod
+    def of(cls, *, body: Any, **fields: Any) -> Event:
+        """An event with `body` (JSON values; orjson Fragments of stored JSON
+        are taken as they are) as its payload."""
+        return cls(payload=compact.dumps(body), **fields)
+
+    @property
+    def body(self) -> Json:
+        """The payload as a fresh dict."""
+        body: Json = orjson.loads(self.payload)
+        return body
 
     @property
     def slug(self) -> str:
@@ -80,6 +101,26 @@ class Event:
             "siteId": self.site_id,
             "domainEvent": self.to_dict(),
         }
+
+
+def _dumped(event: Event) -> Json:
+    """An event as plain JSON values (the payload parsed, as `body`)."""
+    return {
+        "id": event.id,
+        "event_type": event.event_type,
+        "site_id": event.site_id,
+        "entity_id": event.entity_id,
+        "event_time": event.event_time,
+        "body": event.body,
+        "originated_from": event.originated_from,
+        "entity_fqdn": event.entity_fqdn,
+        "sequence": event.sequence,
+    }
+
+
+def _restored(data: Json) -> Event:
+    fields = dict(data)
+    return Event.of(body=fields.pop("body"), **fields)
 
 
 Subscriber = Callable[[Event], None]
@@ -122,13 +163,13 @@ class EventLog:
     def dump(self) -> Json:
         with self._lock:
             return {
-                "events": [asdict(e) for e in self._events],
+                "events": [_dumped(e) for e in self._events],
                 "sequences": [[s, e, n] for (s, e), n in self._sequences.items()],
                 "dropped": self.dropped,
             }
 
     def restore(self, data: Json) -> None:
-        events = [Event(**e) for e in data["events"]]
+        events = [_restored(e) for e in data["events"]]
         sequences = {(s, e): int(n) for s, e, n in data.get("sequences", ())}
         with self._lock:
             self._events.clear()
@@ -162,7 +203,14 @@ class EventLog:
                 self._sequences.pop(key, None)  # the entity's last event
             else:
                 self._sequences[key] = number
-            event = replace(event, entity_fqdn=self.entity_fqdn, sequence=number)
+            event = replace(
+                event,
+                # one shared string per site and gallery, not one per event
+                site_id=sys.intern(event.site_id),
+                entity_id=sys.intern(event.entity_id),
+                entity_fqdn=self.entity_fqdn,
+                sequence=number,
+            )
             if len(self._events) == self._events.maxlen:
                 self.dropped += 1
             self._events.append(event)

@@ -27,8 +27,10 @@ class GallerySite:
 
     Attributes: `url` (origin), `api_url` (`url` + ``/pro-gallery/v2``),
     `site_id`, `headers` (``Authorization`` and ``wix-site-id``), `client` (a
-    `requests.Session` sending those headers, ``trust_env=False``), `server`,
-    `app` and `fake` (the FakeGallery behind the server).
+    `requests.Session` sending those headers whose requests to `url` run
+    through the app in the test's thread, without a socket), `server`, `app`
+    and `fake` (the FakeGallery behind the server). `http_client()` gives the
+    same session over the server's socket (docs/testing.md, which path when).
     """
 
     def __init__(
@@ -41,11 +43,9 @@ class GallerySite:
         self.api_url = self.url + API_PREFIX
         self.site_id = site_id
         self.headers = {"Authorization": api_key, "wix-site-id": site_id}
-        self.client = requests.Session()
-        self.client.trust_env = (
-            False  # no proxy lookup for loopback (docs/contributing.md, benchmarks)
-        )
-        self.client.headers.update(self.headers)
+        # The app without a socket: what the server would answer, at a
+        # fraction of the cost per call (docs/performance.md, per-test cost).
+        self.client = wsgi_session(self.app, self.url, self.headers)
         self._sessions: list[requests.Session] = [self.client]
         clock = self.fake.clock
         self._clock_at_start = clock.now() if clock.frozen else None
@@ -94,12 +94,23 @@ class GallerySite:
     def unfreeze(self) -> None:
         self.fake.clock.unfreeze()
 
-    # --- socket-free access -----------------------------------------------------------
+    # --- the two ways in -----------------------------------------------------------
 
     def wsgi_client(self) -> requests.Session:
-        """A `requests.Session` like `client`, but requests to `url` run through
-        the app in this thread, without a socket (same data, same site)."""
+        """Another socket-free session like `client` (same data, same site)."""
         session = wsgi_session(self.app, self.url, self.headers)
+        self._sessions.append(session)
+        return session
+
+    def http_client(self) -> requests.Session:
+        """A `requests.Session` like `client` that goes over the server's
+        socket, as code under test given `url` does: for what only a real
+        connection shows (timeouts, the server's own refusals, concurrency
+        through the server's threads). ``trust_env=False``: no proxy lookup
+        for loopback."""
+        session = requests.Session()
+        session.trust_env = False
+        session.headers.update(self.headers)
         self._sessions.append(session)
         return session
 
