@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from ..errors import ItemNotFound
 from ..state import events as ev
 from ..state.clock import format_time
@@ -27,10 +29,9 @@ class GalleryOperations(GalleryRules):
         each with its first `itemLimit` items; `totalGalleries` counts every
         gallery of the site."""
         with self.lock:
-            galleries = self.store.list_galleries(site_id)
-            page = galleries[offset : offset + limit]
+            page = self.store.page_galleries(site_id, offset, limit)
             return {
-                "totalGalleries": len(galleries),
+                "totalGalleries": self.store.count_galleries(site_id),
                 "galleries": [
                     self.gallery_wire(site_id, g, 0, item_limit) for g in page
                 ],
@@ -69,18 +70,13 @@ class GalleryOperations(GalleryRules):
                     store.list_items(site_id, source_id),
                     key=lambda i: (i.sort_order or 0.0, i.seq),
                 )
-            galleries = {g.id: g.sort_order for g in store.list_galleries(site_id)}
             gallery_id = self.fresh_id(site_id)
             sort_order = spec.get("sortOrder")
             if sort_order is None:
-                sort_order = self.free_sort_order(galleries.values())
-            self.check_unique(
-                "gallery",
-                "on this site",
-                {**galleries, gallery_id: sort_order},
-                [gallery_id],
-            )
-            explicit = [i.get("sortOrder") for i in spec.get("items", ())]
+                sort_order = self.free_sort_order(store.gallery_sort_orders(site_id))
+            other = store.gallery_holding(site_id, sort_order)
+            self.reject_taken("gallery", "on this site", gallery_id, sort_order, other)
+            explicit = {i.get("sortOrder") for i in spec.get("items", ())}
             items: list[Item] = []
             for src in sources:
                 wire = src.wire()
@@ -106,13 +102,11 @@ class GalleryOperations(GalleryRules):
             )
             gallery = Gallery(gallery_id, name, sort_order, now, store.next_seq())
             store.put_gallery(site_id, gallery)
-            for item in items:
-                store.put_item(site_id, item)
+            store.put_items(site_id, gallery_id, items)
             self.gallery_event(site_id, ev.GALLERY_CREATED, gallery, gallery_id)
             for item in items:
-                self.item_event(
-                    site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()}
-                )
+                body = {"item": orjson.Fragment(item.body)}
+                self.item_event(site_id, ev.ITEM_CREATED, gallery_id, body)
             limit = max(len(items), DEFAULT_ITEM_LIMIT)
             return {"gallery": self.gallery_wire(site_id, gallery, 0, limit)}
 
@@ -131,13 +125,13 @@ class GalleryOperations(GalleryRules):
             now = format_time(self.clock.now())
             name = spec.get("name", gallery.name)
             sort_order = spec.get("sortOrder", gallery.sort_order)
-            if "sortOrder" in spec:
-                galleries = {g.id: g.sort_order for g in store.list_galleries(site_id)}
-                galleries[gallery_id] = sort_order
-                self.check_unique("gallery", "on this site", galleries, [gallery_id])
+            if "sortOrder" in spec and sort_order is not None:
+                holder = store.gallery_holding(site_id, sort_order, gallery_id)
+                where = "on this site"
+                self.reject_taken("gallery", where, gallery_id, sort_order, holder)
             current = {i.id: i for i in store.list_items(site_id, gallery_id)}
-            explicit = [e.get("sortOrder") for e in spec.get("items", ())]
-            taken = [i.sort_order for i in current.values()] + explicit
+            taken = {i.sort_order for i in current.values()}
+            taken.update(e.get("sortOrder") for e in spec.get("items", ()))
             created: list[Item] = []
             # by id: entries naming one item twice apply in order, one event
             updated: dict[str, Item] = {}
@@ -151,7 +145,7 @@ class GalleryOperations(GalleryRules):
                     value = entry.get("sortOrder")
                     if value is None:
                         value = self.free_sort_order(taken)
-                        taken.append(value)
+                        taken.add(value)
                     new_id = self.fresh_id(site_id)
                     created.append(
                         self.new_item(gallery_id, entry, value, now, item_id=new_id)
@@ -166,17 +160,14 @@ class GalleryOperations(GalleryRules):
                 gallery_id, name, sort_order, gallery.created_date, gallery.seq
             )
             store.put_gallery(site_id, gallery)
-            for item in changed:
-                store.put_item(site_id, item)
+            store.put_items(site_id, gallery_id, changed)
             self.gallery_event(site_id, ev.GALLERY_UPDATED, gallery, gallery_id)
             for item in updated.values():
-                self.item_event(
-                    site_id, ev.ITEM_UPDATED, gallery_id, {"updatedItem": item.wire()}
-                )
+                body = {"updatedItem": orjson.Fragment(item.body)}
+                self.item_event(site_id, ev.ITEM_UPDATED, gallery_id, body)
             for item in created:
-                self.item_event(
-                    site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()}
-                )
+                body = {"item": orjson.Fragment(item.body)}
+                self.item_event(site_id, ev.ITEM_CREATED, gallery_id, body)
             return {"gallery": self.gallery_wire(site_id, gallery)}
 
     def delete_gallery(self, site_id: str, gallery_id: str) -> Body:

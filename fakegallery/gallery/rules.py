@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 import orjson
 
 from ..config import Settings
 from ..errors import DuplicateSortOrder
+from ..state import compact
 from ..state import events as ev
 from ..state.clock import Clock, Ids, format_precise
 from ..state.events import EventLog
@@ -67,12 +68,13 @@ class GalleryRules:
     ) -> Body:
         """A gallery's wire shape; `items` is the requested page of stored JSON
         (orjson Fragments, never re-serialised), `totalItems` the full count."""
-        items = self.store.list_items(site_id, gallery.id)
         out: Body = {"id": gallery.id}
         if gallery.name is not None:
             out["name"] = gallery.name
-        out["totalItems"] = len(items)
-        page = items[item_offset : item_offset + item_limit] if with_items else ()
+        out["totalItems"] = self.store.count_items(site_id, gallery.id)
+        page: tuple[Item, ...] = ()
+        if with_items:
+            page = self.store.page_items(site_id, gallery.id, item_offset, item_limit)
         out["items"] = [orjson.Fragment(i.body) for i in page]
         # the protobuf order of a real answer (docs/behaviour.md §4.1)
         if gallery.sort_order is not None:
@@ -82,11 +84,11 @@ class GalleryRules:
 
     # --- ids and defaults -----------------------------------------------------------
 
-    def free_sort_order(self, taken: Iterable[float | None]) -> float:
-        """The next default sortOrder, bumped past any value already taken (§6.1)."""
-        used = set(taken)
+    def free_sort_order(self, taken: Container[float | None]) -> float:
+        """The next default sortOrder, bumped past any value in `taken` (§6.1):
+        a set, or the store's index of a gallery's or a site's sortOrders."""
         value = self.clock.next_sort_order()
-        while value in used:
+        while value in taken:
             value = self.clock.next_sort_order()
         return value
 
@@ -129,7 +131,7 @@ class GalleryRules:
             gallery_id=gallery_id,
             sort_order=sort_order,
             seq=self.store.next_seq(),
-            body=orjson.dumps(ordered(wire)),
+            body=compact.dumps(ordered(wire)),
         )
 
     def patched_item(self, item: Item, patch: Mapping[str, Any], now: str) -> Item:
@@ -140,7 +142,7 @@ class GalleryRules:
         wire["updatedDate"] = now
         sort_order = wire.get("sortOrder")
         return Item(
-            item.id, item.gallery_id, sort_order, item.seq, orjson.dumps(ordered(wire))
+            item.id, item.gallery_id, sort_order, item.seq, compact.dumps(ordered(wire))
         )
 
     # --- checks ---------------------------------------------------------------------
@@ -162,11 +164,19 @@ class GalleryRules:
                 other = next(
                     k for k, v in final.items() if v == value and k != entity_id
                 )
-                raise DuplicateSortOrder(
-                    f"sortOrder {value} of {kind} '{entity_id}' is already used by "
-                    f"{kind} '{other}' {where}",
-                    {"sortOrder": value, "id": entity_id, "conflictsWith": other},
-                )
+                self.reject_taken(kind, where, entity_id, value, other)
+
+    def reject_taken(
+        self, kind: str, where: str, entity_id: str, value: Any, other: str | None
+    ) -> None:
+        """§6.1 for one entity whose sortOrder `value` entity `other` already
+        has (None: nobody has it); the store's indexes find `other`."""
+        if other is not None and self.settings.reject_duplicate_sort_order:
+            raise DuplicateSortOrder(
+                f"sortOrder {value} of {kind} '{entity_id}' is already used by "
+                f"{kind} '{other}' {where}",
+                {"sortOrder": value, "id": entity_id, "conflictsWith": other},
+            )
 
     def check_media(self, site_id: str, data: Mapping[str, Any]) -> None:
         """STRICT_MEDIA (docs/live-site.md, rule 5): every image of a validated
@@ -222,5 +232,5 @@ class GalleryRules:
             entity = self.gallery_wire(site_id, gallery, with_items=False)
             key = "createdEvent" if event_type == ev.GALLERY_CREATED else "updatedEvent"
             field = "entity" if key == "createdEvent" else "currentEntity"
-            body = {key: {field: orjson.loads(orjson.dumps(entity))}}
+            body = {key: {field: entity}}
         self._emit(site_id, event_type, gid, body)

@@ -3,17 +3,24 @@
 No rules, no HTTP, no events. Values are immutable (frozen dataclasses; items keep
 their wire JSON as bytes), so the store can hand them out without copying and no
 caller can change state outside the lock. `get_*` raise NotFound, never return None.
+
+The indexes (every id of a site, the order of items and galleries, who holds a
+sortOrder) are updated by each write, so no single-item operation re-scans a
+gallery or a site (state/ordering.py, docs/performance.md).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import orjson
 
 from ..errors import GalleryNotFound, ItemNotFound
+from . import compact
+from .ordering import GalleryOrder, ItemOrder
 
 Json = dict[str, Any]
 
@@ -45,7 +52,10 @@ class Item:
 class _Site:
     galleries: dict[str, Gallery] = field(default_factory=dict)
     items: dict[str, dict[str, Item]] = field(default_factory=dict)
-    ordered: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    ordered: dict[str, ItemOrder] = field(default_factory=dict)
+    gallery_order: GalleryOrder = field(default_factory=GalleryOrder)
+    #: Every gallery and item id of the site: `has_id` in O(1).
+    ids: set[str] = field(default_factory=set)
 
 
 class MemoryStore:
@@ -111,17 +121,18 @@ class MemoryStore:
                 gallery = Gallery(
                     g["id"], g["name"], g["sortOrder"], g["createdDate"], g["seq"]
                 )
-                site.galleries[gallery.id] = gallery
-                site.items[gallery.id] = {
-                    i["wire"]["id"]: Item(
+                self._add_gallery(site, gallery)
+                items = [
+                    Item(
                         i["wire"]["id"],
                         gallery.id,
                         i["sortOrder"],
                         i["seq"],
-                        orjson.dumps(i["wire"]),
+                        compact.dumps(i["wire"]),
                     )
                     for i in g["items"]
-                }
+                ]
+                self._add_items(site, gallery.id, items)
         with self.lock:
             self._sites = sites
             self._seq = int(data["seq"])
@@ -139,11 +150,7 @@ class MemoryStore:
         """True when a gallery or an item of the site already has this id."""
         with self.lock:
             site = self._sites.get(site_id)
-            if site is None:
-                return False
-            return entity_id in site.galleries or any(
-                entity_id in items for items in site.items.values()
-            )
+            return site is not None and entity_id in site.ids
 
     def _site(self, site_id: str) -> _Site:
         site = self._sites.get(site_id)
@@ -158,11 +165,36 @@ class MemoryStore:
         breaks ties."""
         with self.lock:
             site = self._sites.get(site_id)
+            return site.gallery_order.all() if site is not None else []
+
+    def page_galleries(self, site_id: str, offset: int, limit: int) -> list[Gallery]:
+        """`limit` galleries from `offset` in `list_galleries` order."""
+        with self.lock:
+            site = self._sites.get(site_id)
             if site is None:
                 return []
-            return sorted(
-                site.galleries.values(), key=lambda g: (g.created_date, g.seq)
-            )
+            return site.gallery_order.page(offset, limit)
+
+    def count_galleries(self, site_id: str) -> int:
+        with self.lock:
+            site = self._sites.get(site_id)
+            return len(site.galleries) if site is not None else 0
+
+    def gallery_sort_orders(self, site_id: str) -> Container[float | None]:
+        """The sortOrders the site's galleries hold (read it under `lock`)."""
+        with self.lock:
+            site = self._sites.get(site_id)
+            return site.gallery_order if site is not None else frozenset()
+
+    def gallery_holding(
+        self, site_id: str, sort_order: float, exclude: str | None = None
+    ) -> str | None:
+        """The oldest gallery other than `exclude` with this sortOrder, if any."""
+        with self.lock:
+            site = self._sites.get(site_id)
+            if site is None:
+                return None
+            return site.gallery_order.holder(sort_order, site.galleries, exclude)
 
     def get_gallery(self, site_id: str, gallery_id: str) -> Gallery:
         with self.lock:
@@ -174,18 +206,25 @@ class MemoryStore:
 
     def put_gallery(self, site_id: str, gallery: Gallery) -> None:
         with self.lock:
-            site = self._site(site_id)
-            site.galleries[gallery.id] = gallery
-            site.items.setdefault(gallery.id, {})
+            self._add_gallery(self._site(site_id), gallery)
+
+    def _add_gallery(self, site: _Site, gallery: Gallery) -> None:
+        site.gallery_order.put(gallery, site.galleries.get(gallery.id))
+        site.galleries[gallery.id] = gallery
+        if gallery.id not in site.items:
+            site.items[gallery.id] = {}
+            site.ordered[gallery.id] = ItemOrder(self.item_sort_desc)
+        site.ids.add(gallery.id)
 
     def delete_gallery(self, site_id: str, gallery_id: str) -> tuple[Item, ...]:
         """Remove a gallery and its items; return the removed items in order."""
         with self.lock:
             removed = self.list_items(site_id, gallery_id)
             site = self._site(site_id)
-            del site.galleries[gallery_id]
-            site.items.pop(gallery_id, None)
-            site.ordered.pop(gallery_id, None)
+            site.gallery_order.remove(site.galleries.pop(gallery_id))
+            site.ids.discard(gallery_id)
+            site.ids.difference_update(site.items.pop(gallery_id))
+            del site.ordered[gallery_id]
             return removed
 
     # --- items ------------------------------------------------------------------
@@ -195,22 +234,34 @@ class MemoryStore:
             self.get_gallery(site_id, gallery_id)
             return len(self._sites[site_id].items[gallery_id])
 
+    def _order(self, site_id: str, gallery_id: str) -> ItemOrder:
+        self.get_gallery(site_id, gallery_id)
+        return self._sites[site_id].ordered[gallery_id]
+
     def list_items(self, site_id: str, gallery_id: str) -> tuple[Item, ...]:
-        """Items by sortOrder (missing counts as 0), ties by creation order."""
+        """Items by sortOrder (missing counts as 0; ITEM_SORT_DESC reverses
+        sortOrders), ties by creation order."""
         with self.lock:
-            self.get_gallery(site_id, gallery_id)
-            site = self._sites[site_id]
-            cached = site.ordered.get(gallery_id)
-            if cached is None:
-                sign = -1.0 if self.item_sort_desc else 1.0
-                cached = tuple(
-                    sorted(
-                        site.items[gallery_id].values(),
-                        key=lambda i: (sign * (i.sort_order or 0.0), i.seq),
-                    )
-                )
-                site.ordered[gallery_id] = cached
-            return cached
+            return self._order(site_id, gallery_id).all()
+
+    def page_items(
+        self, site_id: str, gallery_id: str, offset: int, limit: int
+    ) -> tuple[Item, ...]:
+        """`limit` items from `offset` in `list_items` order."""
+        with self.lock:
+            return self._order(site_id, gallery_id).page(offset, limit)
+
+    def item_sort_orders(self, site_id: str, gallery_id: str) -> Container[Any]:
+        """The sortOrders the gallery's items hold (read it under `lock`)."""
+        with self.lock:
+            return self._order(site_id, gallery_id)
+
+    def item_holding(
+        self, site_id: str, gallery_id: str, sort_order: float, exclude: str | None
+    ) -> str | None:
+        """The first item in order, other than `exclude`, with this sortOrder."""
+        with self.lock:
+            return self._order(site_id, gallery_id).holder(sort_order, exclude)
 
     def get_item(self, site_id: str, gallery_id: str, item_id: str) -> Item:
         with self.lock:
@@ -221,11 +272,25 @@ class MemoryStore:
             return item
 
     def put_item(self, site_id: str, item: Item) -> None:
+        self.put_items(site_id, item.gallery_id, (item,))
+
+    def put_items(self, site_id: str, gallery_id: str, items: Iterable[Item]) -> None:
+        """Add or replace items of one gallery (each `gallery_id` must match)."""
         with self.lock:
-            self.get_gallery(site_id, item.gallery_id)
-            site = self._sites[site_id]
-            site.items[item.gallery_id][item.id] = item
-            site.ordered.pop(item.gallery_id, None)
+            self.get_gallery(site_id, gallery_id)
+            self._add_items(self._sites[site_id], gallery_id, items)
+
+    @staticmethod
+    def _add_items(site: _Site, gallery_id: str, items: Iterable[Item]) -> None:
+        stored, order = site.items[gallery_id], site.ordered[gallery_id]
+        for item in items:
+            old = stored.get(item.id)
+            if old is None:
+                order.add(item)
+                site.ids.add(item.id)
+            else:
+                order.replace(old, item)
+            stored[item.id] = item
 
     def delete_items(
         self, site_id: str, gallery_id: str, item_ids: list[str]
@@ -236,7 +301,23 @@ class MemoryStore:
             self.get_gallery(site_id, gallery_id)
             site = self._sites[site_id]
             items = site.items[gallery_id]
-            deleted = [i for i in dict.fromkeys(item_ids) if items.pop(i, None)]
-            if deleted:
-                site.ordered.pop(gallery_id, None)
-            return deleted
+            removed = [items.pop(i) for i in dict.fromkeys(item_ids) if i in items]
+            site.ordered[gallery_id].remove_many(removed)
+            site.ids.difference_update(i.id for i in removed)
+            return [i.id for i in removed]
+
+    def check_indexes(self) -> None:
+        """Assert every index agrees with the data (tests)."""
+        with self.lock:
+            for site in self._sites.values():
+                site.gallery_order.check()
+                assert site.gallery_order.all() == sorted(
+                    site.galleries.values(), key=lambda g: (g.created_date, g.seq)
+                )
+                ids = set(site.galleries)
+                for gallery_id, items in site.items.items():
+                    order = site.ordered[gallery_id]
+                    order.check()
+                    assert set(map(id, order.all())) == set(map(id, items.values()))
+                    ids.update(items)
+                assert ids == site.ids
