@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -142,6 +142,10 @@ class EventLog:
         #: (site, entity) → the last entityEventSequence given; an entry goes
         #: with its gallery's deleted event, so live galleries bound it.
         self._sequences: dict[tuple[str, str], int] = {}
+        #: site → the (site, entity) keys of `_sequences` it has
+        self._site_keys: dict[str, set[tuple[str, str]]] = {}
+        #: site → how many of its events the log holds
+        self._counts: Counter[str] = Counter()
         self.dropped = 0
 
     # --- component ----------------------------------------------------------------
@@ -150,14 +154,25 @@ class EventLog:
         with self._lock:
             self._events.clear()
             self._sequences.clear()
+            self._site_keys.clear()
+            self._counts.clear()
             self.dropped = 0
 
     def drop_site(self, site_id: str) -> None:
+        """Forget the site's events and sequences. Its events are taken from
+        the newest end of the log: a test's site, dropped when the test ends,
+        costs what it recorded, not the log's size (docs/performance.md)."""
         with self._lock:
-            kept = [e for e in self._events if e.site_id != site_id]
-            self._events.clear()
-            self._events.extend(kept)
-            for key in [k for k in self._sequences if k[0] == site_id]:
+            left = self._counts.pop(site_id, 0)
+            kept: list[Event] = []
+            while left:
+                event = self._events.pop()
+                if event.site_id == site_id:
+                    left -= 1
+                else:
+                    kept.append(event)
+            self._events.extend(reversed(kept))
+            for key in self._site_keys.pop(site_id, ()):
                 del self._sequences[key]
 
     def dump(self) -> Json:
@@ -171,10 +186,15 @@ class EventLog:
     def restore(self, data: Json) -> None:
         events = [_restored(e) for e in data["events"]]
         sequences = {(s, e): int(n) for s, e, n in data.get("sequences", ())}
+        site_keys: dict[str, set[tuple[str, str]]] = {}
+        for key in sequences:
+            site_keys.setdefault(key[0], set()).add(key)
         with self._lock:
             self._events.clear()
             self._events.extend(events)
             self._sequences = sequences
+            self._site_keys = site_keys
+            self._counts = Counter(e.site_id for e in self._events)
             self.dropped = int(data.get("dropped", 0))
 
     # --- publishing ---------------------------------------------------------------
@@ -200,9 +220,11 @@ class EventLog:
             key = (event.site_id, event.entity_id)
             number = self._sequences.get(key, 0) + 1
             if event.event_type == GALLERY_DELETED:
-                self._sequences.pop(key, None)  # the entity's last event
+                if self._sequences.pop(key, None) is not None:  # its last event
+                    self._site_keys[key[0]].discard(key)
             else:
                 self._sequences[key] = number
+                self._site_keys.setdefault(key[0], set()).add(key)
             event = replace(
                 event,
                 # one shared string per site and gallery, not one per event
@@ -213,10 +235,19 @@ class EventLog:
             )
             if len(self._events) == self._events.maxlen:
                 self.dropped += 1
+                if self._events:  # the oldest goes as this one comes in
+                    self._uncount(self._events[0].site_id)
             self._events.append(event)
+            if self._events.maxlen != 0:
+                self._counts[event.site_id] += 1
             subscribers = tuple(self._subscribers)
         for subscriber in subscribers:
             subscriber(event)
+
+    def _uncount(self, site_id: str) -> None:
+        self._counts[site_id] -= 1
+        if not self._counts[site_id]:
+            del self._counts[site_id]
 
     def list(self, site_id: str | None = None) -> list[Event]:
         with self._lock:
