@@ -153,6 +153,10 @@ SUITES: dict[str, tuple[str, Callable[[int], str]]] = {
 }
 
 
+#: short names for --only
+KEYS = dict(zip(SUITES, ("client", "http", "moto-server", "mock-aws"), strict=True))
+
+
 def run_suite(folder: Path, name: str) -> tuple[float, float]:
     """(median seconds per test, wall seconds of the whole pytest process)."""
     result = folder / "result.json"
@@ -178,7 +182,10 @@ def time_now() -> float:
 
 
 def measure(
-    tests: int, rounds: int, progress: Callable[[str], None] = say
+    tests: int,
+    rounds: int,
+    progress: Callable[[str], None] = say,
+    only: list[str] | None = None,
 ) -> dict[str, Any]:
     has_moto = importlib.util.find_spec("moto") is not None
     if not has_moto:
@@ -186,7 +193,8 @@ def measure(
     chosen = {
         name: make
         for name, (needs, make) in SUITES.items()
-        if needs == "fakegallery" or has_moto
+        if (needs == "fakegallery" or has_moto)
+        and (only is None or KEYS[name] in only)
     }
     medians: dict[str, list[float]] = {name: [] for name in chosen}
     walls: dict[str, list[float]] = {name: [] for name in chosen}
@@ -236,8 +244,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tests", type=int, default=200)
+    parser.add_argument("--only", default=None, help="e.g. client,moto-server")
     args = parser.parse_args()
-    print(show(measure(args.tests, args.rounds)))
+    only = args.only.split(",") if args.only else None
+    print(show(measure(args.tests, args.rounds, only=only)))
 
 
 if __name__ == "__main__":
