@@ -193,8 +193,7 @@ def measure(
     chosen = {
         name: make
         for name, (needs, make) in SUITES.items()
-        if (needs == "fakegallery" or has_moto)
-        and (only is None or KEYS[name] in only)
+        if (needs == "fakegallery" or has_moto) and (only is None or KEYS[name] in only)
     }
     medians: dict[str, list[float]] = {name: [] for name in chosen}
     walls: dict[str, list[float]] = {name: [] for name in chosen}

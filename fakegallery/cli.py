@@ -1,17 +1,26 @@
 """The `fakegallery` command line: `serve` runs the dev server on waitress,
-`demo` writes a generated fixture file."""
+`demo` writes a generated fixture file, `export`/`import` move a running
+server's state to and from a file (transfer/commands.py)."""
 
 from __future__ import annotations
 
-import ipaddress
+import os
 import signal
 import sys
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+
+from .cli_options import parse_settings, warn_if_exposed
+from .errors import StorageFailed
+from .transfer import commands
+
+if TYPE_CHECKING:
+    from .fake import FakeGallery
 
 
 def fail(message: str) -> NoReturn:
@@ -107,12 +116,45 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     help="Worker threads of the waitress server.",
 )
 @click.option(
+    "--webhook",
+    "webhook_urls",
+    multiple=True,
+    metavar="URL",
+    help="Send every event of every site to this URL as a signed webhook "
+    "(docs/webhooks.md); repeatable. Same as the WEBHOOKS setting.",
+)
+@click.option(
+    "--webhook-delivery",
+    type=click.Choice(["sync", "async", "paused"]),
+    default=None,
+    help="When webhooks are sent. Default: async (a background sender), "
+    "unless WEBHOOK_DELIVERY is set.",
+)
+@click.option(
     "--config",
     "settings",
     multiple=True,
     metavar="KEY=JSON",
     help="Any setting, e.g. --config AUTH='\"strict\"' or "
     "--config ITEM_SORT_DESC=true; repeatable.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Keep the state in DIR: every write is stored before it is answered "
+    "and a restart continues where the server stopped. Start-up data "
+    "(fixtures, --demo, --import) fills a new data dir only.",
+)
+@click.option(
+    "--import",
+    "import_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Start from an export document (fakegallery export, GET "
+    "/_fake/export) instead of the shipped fixtures.",
 )
 def serve(
     host: str,
@@ -124,29 +166,54 @@ def serve(
     seed: int | None,
     port_file: Path | None,
     threads: int,
+    webhook_urls: tuple[str, ...],
+    webhook_delivery: str | None,
     settings: tuple[str, ...],
+    data_dir: Path | None,
+    import_file: Path | None,
 ) -> None:
     """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM."""
     from waitress.server import create_server
 
-    from .app import create_app
+    from .app import create_app, get_fake
 
-    config: dict[str, Any] = dict(_parse_settings(settings))
+    config: dict[str, Any] = dict(parse_settings(settings, fail))
     if seed is not None:
         config["SEED"] = seed
-    if fixture_refs or not (no_fixtures or demo_galleries is not None):
+    if webhook_urls:
+        configured = config.get("WEBHOOKS") or []
+        listed = [configured] if isinstance(configured, str) else list(configured)
+        config["WEBHOOKS"] = [*listed, *webhook_urls]
+    # A dev server must not wait for receivers: async unless chosen otherwise.
+    if webhook_delivery is not None:
+        config["WEBHOOK_DELIVERY"] = webhook_delivery
+    elif "WEBHOOK_DELIVERY" not in config and not os.environ.get(
+        "FAKEGALLERY_WEBHOOK_DELIVERY"
+    ):
+        config["WEBHOOK_DELIVERY"] = "async"
+    if data_dir is not None:
+        config["DATA_DIR"] = str(data_dir)
+    if import_file is not None and (fixture_refs or demo_galleries is not None):
+        fail("--import starts from an export: leave out --fixtures and --demo")
+    start = None if import_file is None else commands.import_at_start(import_file)
+    if fixture_refs or not (no_fixtures or demo_galleries is not None or start):
         from .seeding.fixtures import builtin_dir
 
         config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
+    if demo_galleries is not None:
+        start = _demo(demo_galleries, demo_items)
     try:
-        app = create_app(config)
-        if demo_galleries is not None:
-            _load_demo(app, demo_galleries, demo_items)
-    except ValueError as exc:  # FixtureError is one
+        app = create_app(config, populate=start)
+    except (ValueError, StorageFailed) as exc:  # FixtureError is a ValueError
         fail(str(exc))
+    fake = get_fake(app)
+    if fake.durable is not None:
+        wanted = "FIXTURES" in config or start is not None
+        commands.report_data_dir(fake, wanted)
     try:
         server: Any = create_server(app, host=host, port=port, threads=threads)
     except OSError as exc:
+        fake.close()
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
@@ -159,55 +226,27 @@ def serve(
         # Inside the try: a signal right after this line is a clean stop too.
         click.echo(f"fakegallery serving on http://{shown}:{bound}")
         click.echo(f"dashboard: http://{shown}:{bound}/_fake/ui/")
-        _warn_if_exposed(host)
+        warn_if_exposed(host)
         sys.stdout.flush()
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        fake.close()  # stores the last changes and releases the data dir
 
 
-def _warn_if_exposed(host: str) -> None:
-    """The control plane and the dashboard have no authentication: say so
-    when they can be reached from beyond this machine."""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name other than localhost
-        loopback = False
-    if not loopback:
-        click.echo(
-            f"fakegallery: warning: listening on {host}, beyond loopback: anyone "
-            "who can reach this address can read and change the fake's data "
-            "through /_fake/ and the dashboard (they have no authentication)",
-            err=True,
-        )
-
-
-def _parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
-    import orjson
-
-    parsed: list[tuple[str, Any]] = []
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            fail(f"--config wants KEY=JSON, got {pair!r}")
-        try:
-            parsed.append((key.upper(), orjson.loads(value)))
-        except orjson.JSONDecodeError:
-            parsed.append((key.upper(), value))  # a bare string
-    return parsed
-
-
-def _load_demo(app: Any, galleries: int, items: int) -> None:
+def _demo(galleries: int, items: int) -> Callable[[FakeGallery], None]:
     """Generated data into the default site, through the fixture loader (so
     it passes the same schemas as API input). Seeded by the app's seed."""
-    from .app import get_fake
-    from .seeding import demo, fixtures
 
-    fake = get_fake(app)
-    data = demo.generate(galleries, items, seed=fake.ids.seed)
-    fixtures.load_data(fake, fixtures.validate(data, "--demo"), "--demo")
+    def load(fake: FakeGallery) -> None:
+        from .seeding import demo, fixtures
+
+        data = demo.generate(galleries, items, seed=fake.ids.seed)
+        fixtures.load_data(fake, fixtures.validate(data, "--demo"), "--demo")
+
+    return load
 
 
 @main.command("demo")
@@ -265,7 +304,6 @@ def demo_command(
 ) -> None:
     """Write a generated fixture file (valid input for --fixtures and load())."""
     from .seeding import demo, fixtures
-    from .seeding.fixtures import FixtureError
 
     counts = [items] * galleries
     if large_gallery is not None and counts:
@@ -273,7 +311,7 @@ def demo_command(
     data = demo.generate(galleries, counts, seed=seed, site_id=site_id)
     try:
         fixtures.validate(data, "generated data")
-    except FixtureError as exc:
+    except fixtures.FixtureError as exc:
         fail(str(exc))
     payload = demo.dumps(data)
     if out is None:
@@ -285,3 +323,7 @@ def demo_command(
         out.write_bytes(payload)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")
+
+
+main.add_command(commands.export_command)
+main.add_command(commands.import_command)

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from . import webhook_settings as wh
+
 READ = "PRO_GALLERY.READ"
 MANAGE = "PRO_GALLERY.MANAGE"
 PERMISSIONS = frozenset({READ, MANAGE})
@@ -22,6 +24,12 @@ AUTH_MODES = ("open", "strict", "off")
 #: docs/behaviour.md §8.1: the two spellings of the events' entity FQDN (the
 #: SDK's and Wix's sample payload first). state/events.py holds the same pair.
 ENTITY_FQDNS = ("wix.pro_gallery.v2.gallery", "wix.pro_gallery.gallery_v2")
+#: MODE: "strict" enforces every input rule; "loose" relaxes the value rules and
+#: reports them (docs/journal-and-faults.md#strict-and-loose).
+MODES = ("strict", "loose")
+RATE_LIMIT_KEYS = ("site", "key")
+#: RATE_LIMIT units: seconds per unit.
+RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 
 # The site that requests without a `wix-site-id` header address (Wix answers 403
 # there, docs/behaviour.md §3.1; we default to a site so that a bare curl works).
@@ -85,6 +93,42 @@ class Settings:
     #: docs/behaviour.md §8.1: the `entityFqdn` of recorded (and delivered)
     #: domain events; the other accepted value is "wix.pro_gallery.gallery_v2".
     event_entity_fqdn: str = ENTITY_FQDNS[0]
+    #: Durable mode (docs/persistence.md): keep the state in this directory,
+    #: every write stored before it is answered. None: memory only.
+    data_dir: str | None = None
+    #: Also sync each stored write to the disk (survives power loss, slower).
+    data_dir_fsync: bool = False
+    #: Record every request in the journal (docs/journal-and-faults.md).
+    journal: bool = True
+    #: The journal keeps at most this many entries and this many bytes; the
+    #: oldest are dropped first and counted.
+    journal_max_entries: int = 10_000
+    journal_max_bytes: int = 64 * 1024 * 1024
+    #: Each request and response body is kept up to this many bytes (then cut,
+    #: with a truncated flag).
+    journal_body_bytes: int = 256 * 1024
+    #: "strict" (Wix's rules) or "loose" (value rules relaxed and reported).
+    mode: str = "strict"
+    #: Token bucket per site (or key): (calls, per seconds); None is off.
+    rate_limit: tuple[int, float] | None = None
+    #: What a rate-limit bucket belongs to: "site" or "key".
+    rate_limit_by: str = "site"
+    #: Webhooks (docs/webhooks.md, each explained in docs/configuration.md);
+    #: `fakegallery serve` defaults WEBHOOK_DELIVERY to "async".
+    webhooks: tuple[str, ...] = ()
+    webhook_delivery: str = "sync"
+    webhook_timeout_ms: int = 1250
+    webhook_max_attempts: int = 5
+    webhook_retry_ms: int = 1000
+    webhook_private_key_file: str | None = None
+    webhook_app_id: str | None = None
+    webhook_instance_ids: Mapping[str, str] = field(default_factory=dict)
+    webhook_log_max_entries: int = 10_000
+    webhook_log_max_bytes: int = 16 * 1024 * 1024
+
+    @property
+    def loose(self) -> bool:
+        return self.mode == "loose"
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -174,20 +218,32 @@ def _time(key: str, value: Any) -> str | None:
     return text
 
 
-def _auth(key: str, value: Any) -> str:
-    if value not in AUTH_MODES:
-        raise SettingsError(
-            f"{key} must be one of {', '.join(AUTH_MODES)}, not {value!r}"
-        )
-    return str(value)
+def _choice(choices: tuple[str, ...]) -> Any:
+    def parse(key: str, value: Any) -> str:
+        if value not in choices:
+            raise SettingsError(
+                f"{key} must be one of {', '.join(choices)}, not {value!r}"
+            )
+        return str(value)
+
+    return parse
 
 
-def _entity_fqdn(key: str, value: Any) -> str:
-    if value not in ENTITY_FQDNS:
+_RATE = re.compile(r"\s*([0-9]+)\s*/\s*([0-9]*)\s*([smh])\s*")
+
+
+def _rate_limit(key: str, value: Any) -> tuple[int, float] | None:
+    """``"20/s"``, ``"100/m"``, ``"5/10s"`` (calls per period) or null."""
+    if value is None:
+        return None
+    match = _RATE.fullmatch(value) if isinstance(value, str) else None
+    if match is None or min(int(match.group(1)), int(match.group(2) or 1)) < 1:
         raise SettingsError(
-            f"{key} must be one of {', '.join(ENTITY_FQDNS)}, not {value!r}"
+            f'{key} must be calls per period such as "20/s", "100/m" or '
+            f'"5/10s" (a positive count; units s, m, h), or null; not {value!r}'
         )
-    return str(value)
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * RATE_UNITS[unit]
 
 
 def _fixtures(key: str, value: Any) -> tuple[str, ...]:
@@ -226,7 +282,7 @@ def _api_keys(key: str, raw: Any) -> dict[str, ApiKey]:
 
 _PARSERS: dict[str, Any] = {
     "default_site_id": _site_id,
-    "auth": _auth,
+    "auth": _choice(AUTH_MODES),
     "api_keys": _api_keys,
     "item_sort_desc": parse_bool,
     "reject_duplicate_sort_order": parse_bool,
@@ -240,6 +296,25 @@ _PARSERS: dict[str, Any] = {
     "strict_media": parse_bool,
     "allow_elevate": parse_bool,
     "max_request_bytes": lambda k, v: _int(k, v, 1024),
-    "event_entity_fqdn": _entity_fqdn,
+    "event_entity_fqdn": _choice(ENTITY_FQDNS),
+    "webhooks": lambda k, v: wh.urls(k, v, SettingsError),
+    "webhook_delivery": _choice(wh.DELIVERY_MODES),
+    "webhook_timeout_ms": lambda k, v: _int(k, v, 1),
+    "webhook_max_attempts": lambda k, v: _int(k, v, 1),
+    "webhook_retry_ms": lambda k, v: _int(k, v, 0),
+    "webhook_private_key_file": _optional_str,
+    "webhook_app_id": lambda k, v: wh.optional_guid(k, v, SettingsError),
+    "webhook_instance_ids": lambda k, v: wh.instance_ids(k, v, SettingsError),
+    "webhook_log_max_entries": lambda k, v: _int(k, v, 1),
+    "webhook_log_max_bytes": lambda k, v: _int(k, v, 1024),
+    "data_dir": _optional_str,
+    "data_dir_fsync": parse_bool,
+    "journal": parse_bool,
+    "journal_max_entries": lambda k, v: _int(k, v, 1),
+    "journal_max_bytes": lambda k, v: _int(k, v, 64 * 1024),
+    "journal_body_bytes": lambda k, v: _int(k, v, 0),
+    "mode": _choice(MODES),
+    "rate_limit": _rate_limit,
+    "rate_limit_by": _choice(RATE_LIMIT_KEYS),
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}

@@ -11,12 +11,16 @@ Hierarchy (docs/behaviour.md §7)::
     │   ├── GalleryNotFound             404     GALLERY_NOT_FOUND
     │   ├── ItemNotFound                404     ITEM_NOT_FOUND
     │   ├── WidgetNotFound              404     WIDGET_NOT_FOUND     (/_fake/ only)
-    │   └── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
+    │   ├── MediaNotFound               404     MEDIA_NOT_FOUND      (/_fake/ only)
+    │   └── FaultNotFound               404     FAULT_NOT_FOUND      (/_fake/ only)
     ├── MethodNotAllowed                405     METHOD_NOT_ALLOWED
     ├── DuplicateSortOrder              409     DUPLICATE_SORT_ORDER
     ├── PayloadTooLarge                 413     REQUEST_ENTITY_TOO_LARGE
     ├── SiteNotPublished                428     SITE_NOT_PUBLISHED
+    ├── TooManyRequests                 429     TOO_MANY_REQUESTS    (RATE_LIMIT)
     ├── HttpRefusal                     3xx/4xx/5xx  the HTTP layer's own refusals
+    │   └── InjectedFault               any     a fault rule's answer
+    ├── StorageFailed                   500     STORAGE_FAILED       (durable mode)
     └── Internal                        500     INTERNAL
 
 Every code the fake answers with lives here, and only here. The real Wix codes
@@ -28,10 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
-
-if TYPE_CHECKING:
-    from werkzeug.exceptions import HTTPException
+from typing import Any, ClassVar
 
 # Rules named in fieldViolations[].violatedRule (docs/behaviour.md §7.1; the
 # names are our choice).
@@ -61,6 +62,8 @@ RULES = (
     ONE_OF,
     INVALID_ARGUMENT,
     NOT_IN_MEDIA_MANAGER,
+    DUPLICATE,
+    UNKNOWN_FIELD,
 )
 
 
@@ -237,13 +240,38 @@ class PayloadTooLarge(FakeGalleryError):
     code = "REQUEST_ENTITY_TOO_LARGE"
 
 
+class StorageFailed(FakeGalleryError):
+    """500: durable mode could not store a write in the data dir (disk full,
+    data dir removed, ...). The write is in memory and is stored with the next
+    write that succeeds (docs/persistence.md)."""
+
+    status = 500
+    code = "STORAGE_FAILED"
+
+
 class Internal(FakeGalleryError):
     status = 500
     code = "INTERNAL"
 
 
+class TooManyRequests(FakeGalleryError):
+    """429 over RATE_LIMIT (docs/journal-and-faults.md); the code is our choice."""
+
+    status = 429
+    code = "TOO_MANY_REQUESTS"
+
+
+class FaultNotFound(NotFound):
+    code = "FAULT_NOT_FOUND"
+
+    def __init__(self, rule_id: str) -> None:
+        text = f"no fault rule '{rule_id}'; GET /_fake/faults lists them"
+        super().__init__(text, {"faultId": rule_id})
+
+
 # The HTTP layer's own answers (werkzeug's), by status: what reaches a client
-# when a request cannot even be routed or read.
+# when a request cannot even be routed or read; and fault presets (gRPC names,
+# docs/journal-and-faults.md#presets).
 HTTP_CODES = {
     301: "MOVED_PERMANENTLY",
     302: "FOUND",
@@ -255,8 +283,13 @@ HTTP_CODES = {
     414: "URI_TOO_LONG",
     415: "UNSUPPORTED_MEDIA_TYPE",
     416: "RANGE_NOT_SATISFIABLE",
+    429: TooManyRequests.code,
     431: "REQUEST_HEADER_FIELDS_TOO_LARGE",
+    500: Internal.code,
     501: "NOT_IMPLEMENTED",
+    502: "BAD_GATEWAY",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
 }
 
 
@@ -272,25 +305,11 @@ class HttpRefusal(FakeGalleryError):
         self.code = HTTP_CODES.get(status, "HTTP_ERROR")  # type: ignore[misc]
 
 
-def from_http(error: HTTPException, method: str, path: str) -> FakeGalleryError:
-    """The fake's error for an exception werkzeug raised while routing or
-    reading a request."""
-    status = error.code or 500
-    if status == 404:
-        return NotFound(f"no endpoint at {method} {path}")
-    if status == 405:
-        allowed = sorted(getattr(error, "valid_methods", None) or ())
-        return MethodNotAllowed(
-            f"{method} is not allowed on {path}; use {', '.join(allowed)}",
-            {"allowed": allowed},
-        )
-    if status == 413:
-        return PayloadTooLarge(
-            f"the request body is larger than the limit ({error.description})"
-        )
-    location = getattr(error, "new_url", None)
-    if location:
-        return HttpRefusal(
-            status, f"{path} moved to {location}", {"location": location}
-        )
-    return HttpRefusal(status, error.description or str(error))
+class InjectedFault(HttpRefusal):
+    """A fault rule's answer: any status, its preset code or the rule's own."""
+
+    def __init__(
+        self, status: int, description: str, code: str | None, data: dict[str, Any]
+    ) -> None:
+        super().__init__(status, description, data)
+        self.code = code or self.code  # type: ignore[misc]

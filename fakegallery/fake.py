@@ -6,19 +6,29 @@ drop, dump and restore are each written once, over all components."""
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app
 
 from .config import Settings
+from .control.webhooks import Webhooks
 from .gallery.api import GalleryApi
 from .live.actions import LiveSite
 from .state.clock import Clock, Ids, parse_time
+from .state.commit import CommitLock
 from .state.component import Components, Json
 from .state.events import EventLog
 from .state.failures import ServerErrors
+from .state.faults import Faults
+from .state.journal import Journal
 from .state.live import LiveModel
 from .state.media import MediaLibrary
+from .state.ratelimit import RateLimiter
+from .state.sites import SiteParts
 from .state.store import MemoryStore
+
+if TYPE_CHECKING:
+    from .persistence import Durable
 
 EXTENSION = "fakegallery"
 
@@ -29,18 +39,43 @@ class FakeGallery:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        #: With a data dir, the lock also commits each write to disk as it ends.
+        self.commit_lock = CommitLock() if settings.data_dir else None
         #: One re-entrant lock for the store, the live model and the media
-        #: library: a write and the views see them at one instant.
-        self.lock = threading.RLock()
+        #: library: a write and the views see them at one instant. (A
+        #: CommitLock serves every use of it: `with` blocks.)
+        self.lock = cast(threading.RLock, self.commit_lock or threading.RLock())
+        #: The data dir, in durable mode (set by create_app).
+        self.durable: Durable | None = None
         frozen = parse_time(settings.frozen_time) if settings.frozen_time else None
         self.clock = Clock(frozen)
         self.ids = Ids(settings.seed)
         self.store = MemoryStore(self.lock, settings.item_sort_desc)
         self.live = LiveModel(self.lock)
         self.media = MediaLibrary(self.lock)
+        #: One site across store, live model and media (copy, clear, put).
+        self.sites = SiteParts(self.store, self.live, self.media)
         self.events = EventLog(entity_fqdn=settings.event_entity_fqdn)
         #: Unexpected exceptions raised while serving (each also answered 500).
         self.errors = ServerErrors()
+        #: Subscriptions, the delivery log and the sender of signed webhooks.
+        self.webhooks = Webhooks(
+            settings,
+            clock=self.clock,
+            ids=self.ids,
+            events=self.events,
+            record_error=self.errors.record,
+        )
+        #: Every request answered (docs/journal-and-faults.md), fault rules,
+        #: and the RATE_LIMIT buckets.
+        self.journal = Journal(
+            settings.journal_max_entries, settings.journal_max_bytes, settings.journal
+        )
+        self.faults = Faults(self.ids.derive)
+        clock = self.clock
+        self.rate_limit = RateLimiter(
+            settings.rate_limit, lambda: clock.now().timestamp()
+        )
         self.components = Components(
             [
                 self.clock,
@@ -50,6 +85,10 @@ class FakeGallery:
                 self.media,
                 self.events,
                 self.errors,
+                *self.webhooks.components,
+                self.journal,
+                self.faults,
+                self.rate_limit,
             ]
         )
         self.gallery = GalleryApi(
@@ -94,6 +133,14 @@ class FakeGallery:
     def take_errors(self) -> list[BaseException]:
         """Return and forget the recorded server-side exceptions."""
         return self.errors.take()
+
+    def close(self) -> None:
+        """Stop background work (the async webhook sender) and release the data
+        dir, if any (its last changes are stored first). The in-memory state
+        stays usable; a later async delivery starts a new sender."""
+        self.webhooks.close()
+        if self.durable is not None:
+            self.durable.close()
 
 
 def init_app(app: Flask, settings: Settings) -> FakeGallery:

@@ -63,6 +63,7 @@ def fakegallery_server(
         yield server
     finally:
         server.stop()
+        server.fake.close()  # releases DATA_DIR, if one is set
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def _stop(proc: subprocess.Popen[str]) -> tuple[int, str]:
     return proc.returncode, err
 
 
-def test_serve__first_line_request_and_sigterm(
+def test_serve_first_line_request_and_sigterm(
     tmp_path: Path, http: requests.Session
 ) -> None:
     port_file = tmp_path / "port"
@@ -79,7 +79,7 @@ def test_serve__first_line_request_and_sigterm(
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
-def test_serve__signal_right_after_first_line_is_a_clean_stop(
+def test_serve_signal_right_after_first_line_is_a_clean_stop(
     sig: signal.Signals,
 ) -> None:
     proc = _serve("--no-fixtures")
@@ -93,7 +93,7 @@ def test_serve__signal_right_after_first_line_is_a_clean_stop(
     assert "Aborted" not in err
 
 
-def test_serve__demo_serves_generated_data(http: requests.Session) -> None:
+def test_serve_demo_serves_generated_data(http: requests.Session) -> None:
     proc = _serve("--demo", "2", "--demo-items", "3", "--seed", "9")
     try:
         match = FIRST_LINE.match(_first_line(proc.stdout))  # type: ignore[arg-type]
@@ -109,7 +109,46 @@ def test_serve__demo_serves_generated_data(http: requests.Session) -> None:
     assert served == [i["title"] for g in expected for i in g["items"]]
 
 
-def test_serve__taken_port__one_line_exit_2() -> None:
+def test_serve_webhook_flag_delivers_async_and_stops_cleanly(
+    tmp_path: Path, http: requests.Session
+) -> None:
+    from fakegallery.testing.receiver import WebhookReceiver
+
+    key_file = tmp_path / "key.pem"
+    with WebhookReceiver() as receiver:
+        proc = _serve(
+            "--no-fixtures",
+            "--webhook",
+            receiver.url,
+            "--config",
+            f"WEBHOOK_PRIVATE_KEY_FILE={key_file}",
+        )
+        try:
+            match = FIRST_LINE.match(_first_line(proc.stdout))  # type: ignore[arg-type]
+            assert match
+            url = match.group(1)
+            assert http.get(f"{url}/_fake/webhooks/mode").json() == {"mode": "async"}
+            [hook] = http.get(f"{url}/_fake/webhooks").json()["webhooks"]
+            assert hook["url"] == receiver.url
+            assert hook["siteId"] is None
+            made = http.post(
+                url + "/pro-gallery/v2/galleries",
+                json={},
+                headers={"Authorization": "k"},
+            )
+            assert made.status_code == 200
+            receiver.wait(1, timeout=TIMEOUT)
+            public_key = http.get(f"{url}/_fake/webhooks/public-key").json()
+        finally:
+            code, err = _stop(proc)
+        [event] = receiver.events(public_key["publicKey"])
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert event["event"]["entityId"] == made.json()["gallery"]["id"]
+    assert key_file.read_text().startswith("-----BEGIN PRIVATE KEY-----")
+
+
+def test_serve_taken_port_one_line_exit_2() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
@@ -127,7 +166,7 @@ def test_serve__taken_port__one_line_exit_2() -> None:
     ]
 
 
-def test_serve__bad_fixture__one_line_exit_2(tmp_path: Path) -> None:
+def test_serve_bad_fixture_one_line_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_bytes(orjson.dumps({"galleries": [{"items": [{"video": {}}]}]}))
     result = CliRunner().invoke(main, ["serve", "--port", "0", "--fixtures", str(bad)])
@@ -138,7 +177,7 @@ def test_serve__bad_fixture__one_line_exit_2(tmp_path: Path) -> None:
     assert "galleries[0].items[0].video.videoInfo: is required" in line
 
 
-def test_demo__stdout_is_the_seeded_fixture() -> None:
+def test_demo_stdout_is_the_seeded_fixture() -> None:
     args = ["demo", "--galleries", "2", "--items", "3", "--seed", "9"]
     first = CliRunner().invoke(main, args)
     second = CliRunner().invoke(main, args)
@@ -147,7 +186,7 @@ def test_demo__stdout_is_the_seeded_fixture() -> None:
     assert first.stdout_bytes == demo.dumps(demo.generate(2, 3, seed=9))
 
 
-def test_demo__out_file_large_gallery_and_site(tmp_path: Path) -> None:
+def test_demo_out_file_large_gallery_and_site(tmp_path: Path) -> None:
     out = tmp_path / "demo.json"
     site = "5a1e0c7d-4444-4222-8333-944455566677"
     args = ["demo", "--galleries", "3", "--items", "2", "--large-gallery", "7"]
@@ -161,7 +200,7 @@ def test_demo__out_file_large_gallery_and_site(tmp_path: Path) -> None:
     assert [len(g["items"]) for g in data["galleries"]] == [7, 2, 2]
 
 
-def test_demo__unwritable_out__exit_2(tmp_path: Path) -> None:
+def test_demo_unwritable_out_exit_2(tmp_path: Path) -> None:
     out = tmp_path / "missing-dir" / "x.json"
     result = CliRunner().invoke(main, ["demo", "--out", str(out)])
     assert result.exit_code == 2
@@ -180,7 +219,7 @@ def _commands() -> list[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("names", _commands(), ids=" ".join)
-def test_help__every_option_explained(names: tuple[str, ...]) -> None:
+def test_help_every_option_explained(names: tuple[str, ...]) -> None:
     command: click.Command = main
     for name in names:
         assert isinstance(command, click.Group)

@@ -28,7 +28,9 @@ def png() -> bytes:
 
 def fill(fake: FakeGallery, site: str) -> None:
     """Touch every component for `site`: galleries, items, a widget, media,
-    the published flag, events."""
+    the published flag, events, a webhook and its (paused) deliveries."""
+    fake.webhooks.dispatcher.set_mode("paused")
+    fake.webhooks.subscriptions.add(f"http://127.0.0.1:9/{site}", None, site)
     image = {"image": {"imageInfo": {"id": "m.jpg", "width": 4, "height": 3}}}
     made = fake.site.add_editor_gallery(site, {"name": "E", "items": [image]})
     fake.gallery.create_gallery(site, {"gallery": {"name": "B", "items": [image]}})
@@ -43,6 +45,8 @@ def snapshot(fake: FakeGallery, site: str) -> Any:
         fake.site.live_view(site),
         [m.to_dict() for m in fake.media.list(site)],
         [e.to_record() for e in fake.events.list(site)],
+        [w.to_dict() for w in fake.webhooks.subscriptions.list(site)],
+        fake.webhooks.log.select(lambda d: d.site_id == site),
     )
 
 
@@ -53,7 +57,21 @@ def fake() -> FakeGallery:
 
 def test_every_component_follows_the_protocol(fake: FakeGallery) -> None:
     names = [c.name for c in fake.components]
-    assert names == ["clock", "ids", "store", "live", "media", "events", "errors"]
+    assert names == [
+        "clock",
+        "ids",
+        "store",
+        "live",
+        "media",
+        "events",
+        "errors",
+        "webhooks",
+        "deliveries",
+        "webhookDelivery",
+        "journal",
+        "faults",
+        "rateLimit",
+    ]
     for component in fake.components:
         for method in ("reset", "drop_site", "dump", "restore"):
             assert callable(getattr(component, method)), (component.name, method)
@@ -79,10 +97,13 @@ def test_drop_site_forgets_one_site_in_every_component(fake: FakeGallery) -> Non
     fill(fake, SITE)
     fill(fake, OTHER)
     other_before = snapshot(fake, OTHER)
+    assert snapshot(fake, SITE)[5], "fill made pending webhook deliveries"
     fake.drop_site(SITE)
     assert snapshot(fake, SITE) == (
         {"siteId": SITE, "galleries": []},
         {"siteId": SITE, "published": True, "pages": []},
+        [],
+        [],
         [],
         [],
     )

@@ -58,7 +58,7 @@ def item_ids(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["/", "/_fake/"])
-def test_root__a_browser_is_sent_to_the_dashboard(
+def test_root_a_browser_is_sent_to_the_dashboard(
     client: FlaskClient, path: str
 ) -> None:
     response = client.get(path, headers=HTML)
@@ -68,7 +68,7 @@ def test_root__a_browser_is_sent_to_the_dashboard(
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", "application/json"])
-def test_root__other_clients_get_a_json_index(
+def test_root_other_clients_get_a_json_index(
     client: FlaskClient, accept: str | None
 ) -> None:
     response = client.get("/_fake/", headers={"Accept": accept} if accept else {})
@@ -363,9 +363,11 @@ def test_refused_controls_name_the_field_and_change_nothing(
 
 
 def _state(fake: FakeGallery) -> dict[str, Any]:
-    """Every component but the request-id counter (each request draws one)."""
+    """Every component but the request-id counter (each request draws one)
+    and the request journal (each request is recorded)."""
     dumped = fake.dump()
     dumped["ids"].pop("requests")
+    dumped.pop("journal")
     return dumped
 
 
@@ -459,12 +461,12 @@ def test_events_limit_keeps_the_newest(client: FlaskClient, api: Api) -> None:
 def test_serve_warns_when_listening_beyond_loopback(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from fakegallery.cli import _warn_if_exposed
+    from fakegallery.cli_options import warn_if_exposed
 
     for host in ("127.0.0.1", "::1", "localhost"):
-        _warn_if_exposed(host)
+        warn_if_exposed(host)
     assert capsys.readouterr().err == ""
-    _warn_if_exposed("0.0.0.0")
+    warn_if_exposed("0.0.0.0")
     assert "warning: listening on 0.0.0.0, beyond loopback" in capsys.readouterr().err
 
 

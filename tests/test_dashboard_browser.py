@@ -124,7 +124,7 @@ def tile_ids(page: Any) -> list[str]:
 # --- quick smoke test -----------------------------------------------------------------
 
 
-def test_smoke__root_leads_to_the_galleries_with_pictures(
+def test_smoke_root_leads_to_the_galleries_with_pictures(
     fakegallery: GallerySite, open_page: Callable[[str], Watched]
 ) -> None:
     fakegallery.load("basic")
@@ -143,7 +143,7 @@ def test_smoke__root_leads_to_the_galleries_with_pictures(
 
 
 @pytest.mark.slow
-def test_shipped_fixtures__galleries_show_pictures_that_loaded(
+def test_shipped_fixtures_galleries_show_pictures_that_loaded(
     open_page: Callable[[str], Watched],
 ) -> None:
     app = create_app({"FIXTURES": list(SHIPPED_SITES), "SEED": 5})

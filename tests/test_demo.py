@@ -27,7 +27,7 @@ def _kind(item: dict[str, Any]) -> str:
     return next(k for k in ("image", "text") if k in item)
 
 
-def test_same_seed__same_bytes() -> None:
+def test_same_seed_same_bytes() -> None:
     first = demo.dumps(demo.generate(3, 10, seed=42))
     second = demo.dumps(demo.generate(3, 10, seed=42))
     other = demo.dumps(demo.generate(3, 10, seed=43))
@@ -43,7 +43,7 @@ def test_site_id_and_item_counts() -> None:
     assert "siteId" not in demo.generate(1, 1, seed=1)
 
 
-def test_bad_counts__value_error() -> None:
+def test_bad_counts_value_error() -> None:
     with pytest.raises(ValueError, match="2 item counts for 3 galleries"):
         demo.generate(3, [1, 2], seed=1)
     with pytest.raises(ValueError, match="must not be negative"):
@@ -51,7 +51,7 @@ def test_bad_counts__value_error() -> None:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_many_seeds__pass_fixture_and_api_validation(seed: int) -> None:
+def test_many_seeds_pass_fixture_and_api_validation(seed: int) -> None:
     data = demo.generate(2, 8, seed=seed)
     # Nothing is dropped by the schemas: every generated key is a known wire key.
     assert schemas.load(schemas.FixtureSiteSchema(), data) == data
@@ -74,7 +74,7 @@ def http() -> FlaskClient:
 
 
 @pytest.mark.parametrize("seed", [0, 7, 99])
-def test_generated_galleries__accepted_by_the_api(http: FlaskClient, seed: int) -> None:
+def test_generated_galleries_accepted_by_the_api(http: FlaskClient, seed: int) -> None:
     headers = {
         "Authorization": "k",
         "wix-site-id": "5a1e0c7d-3333-4222-8333-944455566677",

@@ -13,6 +13,7 @@ from fakegallery import create_app, get_fake
 from fakegallery.seeding import fixtures as fx
 from fakegallery.seeding import shipped
 from fakegallery.testing.handle import GallerySite
+from fakegallery.transfer.document import export
 
 LARGE_SITE = "b1a2c3d4-2525-4250-8250-000000000250"
 CLASSIC_SITE = "c1a55c00-5111-4de5-b0a1-5e1d5e5110e5"
@@ -35,22 +36,24 @@ def test_every_shipped_fixture_loads(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", fx.builtin_names())
-def test_shipped_fixture_is_checked__validates_to_itself(name: str) -> None:
+def test_shipped_fixture_is_checked_validates_to_itself(name: str) -> None:
     """seeding/shipped.py loads these bytes without validating them: that is
-    only sound while they validate to exactly themselves."""
+    only sound while validation changes nothing in them (the next test shows
+    that the stored state is then the same, byte for byte)."""
     data = (fx.builtin_dir() / f"{name}.json").read_bytes()
     raw = orjson.loads(data)
     canonical = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
     validated = orjson.dumps(fx.validate(raw, name), option=orjson.OPT_SORT_KEYS)
     assert validated == canonical, f"{name}.json must be in the validated shape"
     assert shipped.CHECKED.get(f"{name}.json") == shipped.digest(data), (
-        f"fixtures/{name}.json changed: once it validates to itself, put "
-        f"{shipped.digest(data)!r} in fakegallery/seeding/shipped.py"
+        f"fixtures/{name}.json changed: once it validates to itself and the "
+        f"next test passes, put {shipped.digest(data)!r} in "
+        "fakegallery/seeding/shipped.py"
     )
 
 
 @pytest.mark.parametrize("name", fx.builtin_names())
-def test_shipped_fixture__checked_load_equals_validated_load(
+def test_shipped_fixture_checked_load_equals_validated_load(
     name: str, tmp_path: Path
 ) -> None:
     copy = tmp_path / f"{name}.json"  # outside fixtures/: validated as always
@@ -60,8 +63,8 @@ def test_shipped_fixture__checked_load_equals_validated_load(
     validated = get_fake(create_app({**settings, "FIXTURES": [str(copy)]}))
     [site_id] = checked.store.site_ids()
     assert validated.store.site_ids() == [site_id]
-    assert checked.gallery.site_state(site_id) == validated.gallery.site_state(site_id)
-    assert checked.site.live_view(site_id) == validated.site.live_view(site_id)
+    # byte for byte: the stored JSON, key order included, media and pages
+    assert export(checked, site_ids=[site_id]) == export(validated, site_ids=[site_id])
 
 
 def test_changed_shipped_fixture_is_validated(
@@ -84,7 +87,7 @@ def test_shipped_fixtures_fill_distinct_sites() -> None:
     assert len(fake.store.site_ids()) == len(fx.builtin_names()) >= 3
 
 
-def test_large__25_galleries_one_with_250_items() -> None:
+def test_large_25_galleries_one_with_250_items() -> None:
     app = create_app({"FIXTURES": ["large"]})
     _, state = _site("large")
     assert len(state["galleries"]) == 25
@@ -100,7 +103,7 @@ def test_large__25_galleries_one_with_250_items() -> None:
     assert len(page.json["gallery"]["items"]) == 50  # type: ignore[index]
 
 
-def test_classic_slideshow__editor_shape() -> None:
+def test_classic_slideshow_editor_shape() -> None:
     site_id, state = _site("classic-slideshow")
     assert site_id == CLASSIC_SITE
     [gallery] = state["galleries"]
@@ -123,7 +126,7 @@ def _write(path: Path, data: Any) -> Path:
 GOOD = {"galleries": [{"name": "ok", "items": [{"text": {"html": "<p>a</p>"}}]}]}
 
 
-def test_bad_file__names_file_and_field_path(tmp_path: Path) -> None:
+def test_bad_file_names_file_and_field_path(tmp_path: Path) -> None:
     bad = {
         "galleries": [
             {"items": [{"text": {"html": "x"}}, {"image": {"imageInfo": {"width": 1}}}]}
@@ -138,19 +141,19 @@ def test_bad_file__names_file_and_field_path(tmp_path: Path) -> None:
     assert "galleries[0].items[1].image.imageInfo.height: is required" in message
 
 
-def test_bad_json__names_file(tmp_path: Path) -> None:
+def test_bad_json_names_file(tmp_path: Path) -> None:
     path = tmp_path / "trunc.json"
     path.write_text('{"galleries": [')
     with pytest.raises(fx.FixtureError, match=r"trunc\.json: not valid JSON"):
         fx.parse(path)
 
 
-def test_unknown_name__lists_shipped() -> None:
+def test_unknown_name_lists_shipped() -> None:
     with pytest.raises(fx.FixtureError, match=r"no-such: no such fixture.*basic"):
         fx.resolve("no-such")
 
 
-def test_one_bad_file__nothing_loaded(tmp_path: Path) -> None:
+def test_one_bad_file_nothing_loaded(tmp_path: Path) -> None:
     good = _write(tmp_path / "good.json", GOOD)
     bad = _write(tmp_path / "bad.json", {"galleries": [{"sortOrder": "soon"}]})
     fake = get_fake(create_app({"SEED": 1}))
@@ -159,7 +162,7 @@ def test_one_bad_file__nothing_loaded(tmp_path: Path) -> None:
     assert fake.store.site_ids() == []
 
 
-def test_handle_load__bad_file_leaves_site_empty(
+def test_handle_load_bad_file_leaves_site_empty(
     fakegallery: GallerySite, tmp_path: Path
 ) -> None:
     path = _write(tmp_path / "bad.json", {"galleries": [{"items": [{}]}]})

@@ -104,7 +104,7 @@ def upload(
 # --- rule 1: two origins ------------------------------------------------------
 
 
-def test_editor_gallery__backend_gallery_and_widget_share_the_id(
+def test_editor_gallery_backend_gallery_and_widget_share_the_id(
     client: FlaskClient, api: Api, make: Builders
 ) -> None:
     made = editor_gallery(client, page="portfolio", name="Work", items=[make.image()])
@@ -121,13 +121,13 @@ def test_editor_gallery__backend_gallery_and_widget_share_the_id(
     assert ids(shown["wireItems"]) == ids(backend["items"])
 
 
-def test_editor_gallery__default_page_is_home(client: FlaskClient) -> None:
+def test_editor_gallery_default_page_is_home(client: FlaskClient) -> None:
     made = editor_gallery(client)
     assert made["widget"]["page"] == "home"
     assert live(client)["pages"][0]["name"] == "home"
 
 
-def test_backend_gallery__not_on_the_live_site(
+def test_backend_gallery_not_on_the_live_site(
     client: FlaskClient, api: Api, make: Builders
 ) -> None:
     created = api.create_gallery(name="Stored", items=[make.image()])
@@ -136,7 +136,7 @@ def test_backend_gallery__not_on_the_live_site(
     assert [g["id"] for g in listed] == [created["id"]]
 
 
-def test_editor_gallery__invalid_gallery_adds_neither(
+def test_editor_gallery_invalid_gallery_adds_neither(
     client: FlaskClient, api: Api, check_violation: Check
 ) -> None:
     response = client.post(
@@ -149,14 +149,14 @@ def test_editor_gallery__invalid_gallery_adds_neither(
     assert api.get("galleries").json["totalGalleries"] == 0  # type: ignore[index]
 
 
-def test_editor_gallery__empty_page_name_is_400(
+def test_editor_gallery_empty_page_name_is_400(
     client: FlaskClient, check_violation: Check
 ) -> None:
     response = client.post("/_fake/editor/galleries", json={"page": ""})
     check_violation(response, "page", "REQUIRED_FIELD")
 
 
-def test_editor_gallery__emits_gallery_created(fake: FakeGallery) -> None:
+def test_editor_gallery_emits_gallery_created(fake: FakeGallery) -> None:
     made = fake.site.add_editor_gallery(SITE, {"name": "E"})
     types = [e.event_type for e in fake.events.list(SITE)]
     assert types == ["wix.pro_gallery.gallery_v2_created"]
@@ -207,7 +207,7 @@ def test_text_item_added_to_editor_gallery_shows(
 # --- rule 3: connecting a backend gallery from code -----------------------------------
 
 
-def test_connect__shows_converted_items_and_reports_dropped(
+def test_connect_shows_converted_items_and_reports_dropped(
     client: FlaskClient, api: Api, make: Builders
 ) -> None:
     own = editor_gallery(client, items=[make.image(title="own")])["gallery"]
@@ -238,7 +238,7 @@ def test_connect__shows_converted_items_and_reports_dropped(
     assert widget(client, own["id"]) == shown
 
 
-def test_connect__get_gallery_with_the_widget_id_returns_its_own_items(
+def test_connect_get_gallery_with_the_widget_id_returns_its_own_items(
     client: FlaskClient, api: Api, make: Builders
 ) -> None:
     own = editor_gallery(client, items=[make.image(title="own")])["gallery"]
@@ -272,7 +272,7 @@ def test_text_item_added_to_code_connected_gallery_does_not_show(
     assert ids(listed) == [text["id"], image["id"]]
 
 
-def test_connect__null_shows_the_widget_gallery_again(
+def test_connect_null_shows_the_widget_gallery_again(
     client: FlaskClient, api: Api, make: Builders
 ) -> None:
     own = editor_gallery(client, items=[make.text()])["gallery"]
@@ -287,7 +287,7 @@ def test_connect__null_shows_the_widget_gallery_again(
     assert ids(shown["wireItems"]) == ids(own["items"])  # text shows on its own widget
 
 
-def test_connect__unknown_widget_is_404(
+def test_connect_unknown_widget_is_404(
     client: FlaskClient, api: Api, check_error: Check
 ) -> None:
     backend = api.create_gallery()
@@ -297,7 +297,7 @@ def test_connect__unknown_widget_is_404(
     assert error["data"] == {"widgetId": backend["id"]}
 
 
-def test_connect__unknown_gallery_is_404_and_changes_nothing(
+def test_connect_unknown_gallery_is_404_and_changes_nothing(
     client: FlaskClient, check_error: Check
 ) -> None:
     wid = editor_gallery(client)["gallery"]["id"]
@@ -310,7 +310,7 @@ def test_connect__unknown_gallery_is_404_and_changes_nothing(
     ("payload", "rule"),
     [({"galleryId": "nope"}, "FORMAT"), ({}, "REQUIRED_FIELD")],
 )
-def test_connect__bad_body_is_400(
+def test_connect_bad_body_is_400(
     client: FlaskClient, check_violation: Check, payload: dict[str, Any], rule: str
 ) -> None:
     wid = editor_gallery(client)["gallery"]["id"]
@@ -325,7 +325,7 @@ def test_connect__bad_body_is_400(
 # --- rule 4: empty widget ----------------------------------------------------------
 
 
-def test_delete_editor_gallery__widget_stays_empty(
+def test_delete_editor_gallery_widget_stays_empty(
     client: FlaskClient, api: Api, make: Builders, check_error: Check
 ) -> None:
     gid = editor_gallery(client, items=[make.image()])["gallery"]["id"]
@@ -340,7 +340,7 @@ def test_delete_editor_gallery__widget_stays_empty(
     check_error(api.get(f"galleries/{gid}"), 404, "GALLERY_NOT_FOUND")
 
 
-def test_connect_then_delete__widget_shows_empty(
+def test_connect_then_delete_widget_shows_empty(
     client: FlaskClient, api: Api, make: Builders, check_error: Check
 ) -> None:
     own = editor_gallery(client, items=[make.image()])["gallery"]
@@ -356,7 +356,7 @@ def test_connect_then_delete__widget_shows_empty(
     assert api.get(f"galleries/{own['id']}").status_code == 200
 
 
-def test_empty_widget__reconnecting_fills_it(
+def test_empty_widget_reconnecting_fills_it(
     client: FlaskClient, api: Api, make: Builders
 ) -> None:
     gid = editor_gallery(client)["gallery"]["id"]
@@ -371,7 +371,7 @@ def test_empty_widget__reconnecting_fills_it(
 # --- rule 5: the Media Manager -------------------------------------------------------
 
 
-def test_upload__returns_wix_media_id_and_size(client: FlaskClient) -> None:
+def test_upload_returns_wix_media_id_and_size(client: FlaskClient) -> None:
     data = png(40, 30)
     response = upload(client, data, "red.png")
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -392,7 +392,7 @@ def test_upload__returns_wix_media_id_and_size(client: FlaskClient) -> None:
     }
 
 
-def test_upload__file_is_served_back_at_its_url(client: FlaskClient) -> None:
+def test_upload_file_is_served_back_at_its_url(client: FlaskClient) -> None:
     data = jpeg()
     media = upload(client, data, "blue.jpg").json
     assert media is not None
@@ -404,7 +404,7 @@ def test_upload__file_is_served_back_at_its_url(client: FlaskClient) -> None:
     assert "immutable" in served.headers["Cache-Control"]
 
 
-def test_upload__one_owner_prefix_per_site(client: FlaskClient) -> None:
+def test_upload_one_owner_prefix_per_site(client: FlaskClient) -> None:
     first = upload(client, png()).json["id"]  # type: ignore[index]
     second = upload(client, jpeg()).json["id"]  # type: ignore[index]
     other = upload(client, png(), site=OTHER_SITE).json["id"]  # type: ignore[index]
@@ -413,7 +413,7 @@ def test_upload__one_owner_prefix_per_site(client: FlaskClient) -> None:
     assert other[:6] != first[:6]
 
 
-def test_upload__ids_follow_the_seed() -> None:
+def test_upload_ids_follow_the_seed() -> None:
     def first_id() -> str:
         client = create_app({"TESTING": True, "SEED": 99}).test_client()
         media = upload(client, png()).json
@@ -423,7 +423,7 @@ def test_upload__ids_follow_the_seed() -> None:
     assert first_id() == first_id()
 
 
-def test_upload__raw_image_body(client: FlaskClient) -> None:
+def test_upload_raw_image_body(client: FlaskClient) -> None:
     response = client.post(
         "/_fake/media?filename=raw.png",
         data=png(3, 5),
@@ -435,7 +435,7 @@ def test_upload__raw_image_body(client: FlaskClient) -> None:
     assert response.json["filename"] == "raw.png"  # type: ignore[index]
 
 
-def test_upload__non_image_is_400(client: FlaskClient, check_violation: Check) -> None:
+def test_upload_non_image_is_400(client: FlaskClient, check_violation: Check) -> None:
     response = upload(client, b"just some text", "notes.txt")
     violation = check_violation(response, "file", "FORMAT")
     assert violation["data"]["type"] == "image"
@@ -443,14 +443,14 @@ def test_upload__non_image_is_400(client: FlaskClient, check_violation: Check) -
     assert listed == {"media": []}
 
 
-def test_upload__missing_file_is_400(
+def test_upload_missing_file_is_400(
     client: FlaskClient, check_violation: Check
 ) -> None:
     response = client.post("/_fake/media", data={"other": "x"})
     check_violation(response, "file", "REQUIRED_FIELD")
 
 
-def test_upload__image_format_the_media_manager_refuses(
+def test_upload_image_format_the_media_manager_refuses(
     client: FlaskClient, check_violation: Check
 ) -> None:
     buffer = BytesIO()
@@ -460,19 +460,19 @@ def test_upload__image_format_the_media_manager_refuses(
     assert "JPEG" in violation["data"]["formats"]
 
 
-def test_media__listed_per_site(client: FlaskClient) -> None:
+def test_media_listed_per_site(client: FlaskClient) -> None:
     mine = upload(client, png()).json["id"]  # type: ignore[index]
     upload(client, png(), site=OTHER_SITE)
     listed = client.get("/_fake/media", headers={"wix-site-id": SITE}).json
     assert [m["id"] for m in listed["media"]] == [mine]  # type: ignore[index]
 
 
-def test_media__unknown_id_is_404(client: FlaskClient, check_error: Check) -> None:
+def test_media_unknown_id_is_404(client: FlaskClient, check_error: Check) -> None:
     error = check_error(client.get("/_fake/media/nope~mv2.png"), 404, "MEDIA_NOT_FOUND")
     assert error["data"] == {"mediaId": "nope~mv2.png"}
 
 
-def test_non_strict_mode__any_image_id_is_accepted(api: Api, make: Builders) -> None:
+def test_non_strict_mode_any_image_id_is_accepted(api: Api, make: Builders) -> None:
     gid = api.create_gallery()["id"]
     response = api.post(f"galleries/{gid}/items", {"item": make.image("unknown.jpg")})
     assert response.status_code == 200
@@ -574,7 +574,7 @@ class TestStrictMedia:
 # --- rule 6: publishing -------------------------------------------------------
 
 
-def test_unpublished_site__every_api_call_is_428(
+def test_unpublished_site_every_api_call_is_428(
     client: FlaskClient, api: Api, make: Builders, check_error: Check
 ) -> None:
     gid = api.create_gallery()["id"]
@@ -592,7 +592,7 @@ def test_unpublished_site__every_api_call_is_428(
     assert api.get(f"galleries/{gid}").status_code == 200  # nothing was lost
 
 
-def test_unpublished_site__write_left_the_store_unchanged(
+def test_unpublished_site_write_left_the_store_unchanged(
     client: FlaskClient, api: Api, fake: FakeGallery
 ) -> None:
     client.post("/_fake/site/unpublish", headers={"wix-site-id": SITE})
@@ -604,7 +604,7 @@ def test_sites_are_published_by_default(client: FlaskClient) -> None:
     assert live(client)["published"] is True
 
 
-def test_unpublished_site__from_a_fixture(tmp_path: Path, check_error: Check) -> None:
+def test_unpublished_site_from_a_fixture(tmp_path: Path, check_error: Check) -> None:
     path = tmp_path / "draft.json"
     path.write_bytes(
         orjson.dumps({"siteId": SITE, "published": False, "galleries": []})
@@ -733,7 +733,7 @@ def live_fixture() -> dict[str, Any]:
     }
 
 
-def test_fixture__origin_pages_and_media(tmp_path: Path) -> None:
+def test_fixture_origin_pages_and_media(tmp_path: Path) -> None:
     path = tmp_path / "site.json"
     path.write_bytes(orjson.dumps(live_fixture()))
     app = create_app({"TESTING": True, "FIXTURES": [str(path)]})
@@ -763,7 +763,7 @@ def test_fixture__origin_pages_and_media(tmp_path: Path) -> None:
         (lambda d: d["media"][0].pop("width"), "media[0].width"),
     ],
 )
-def test_fixture__bad_live_keys_name_the_field(
+def test_fixture_bad_live_keys_name_the_field(
     change: Callable[[dict[str, Any]], Any], field: str
 ) -> None:
     data = live_fixture()
@@ -775,7 +775,7 @@ def test_fixture__bad_live_keys_name_the_field(
 # --- the Python API, reset, immutability and threads -------------------------------
 
 
-def test_python_api__same_walkthrough_as_the_readme(
+def test_python_api_same_walkthrough_as_the_readme(
     fake: FakeGallery, api: Api, make: Builders
 ) -> None:
     editor = fake.site.add_editor_gallery(SITE, {"name": "Editor"}, page="home")
@@ -788,13 +788,13 @@ def test_python_api__same_walkthrough_as_the_readme(
     assert fake.site.live_view(SITE)["pages"][0]["widgets"][0]["empty"] is True
 
 
-def test_python_api__upload_media(fake: FakeGallery, check_violation: Check) -> None:
+def test_python_api_upload_media(fake: FakeGallery, check_violation: Check) -> None:
     media = fake.site.upload_media(SITE, png(5, 7), "p.png")
     assert (media.width, media.height, media.mime_type) == (5, 7, "image/png")
     assert fake.media.list(SITE) == (media,)
 
 
-def test_live_view__returns_a_fresh_copy(fake: FakeGallery, make: Builders) -> None:
+def test_live_view_returns_a_fresh_copy(fake: FakeGallery, make: Builders) -> None:
     fake.site.add_editor_gallery(SITE, {"items": [make.image(title="a")]})
     first = fake.site.live_view(SITE)
     first["pages"][0]["widgets"][0]["wireItems"][0]["title"] = "changed"
@@ -803,7 +803,7 @@ def test_live_view__returns_a_fresh_copy(fake: FakeGallery, make: Builders) -> N
     assert again["pages"][0]["widgets"][0]["wireItems"][0]["title"] == "a"
 
 
-def test_reset__forgets_widgets_media_and_publishing(
+def test_reset_forgets_widgets_media_and_publishing(
     client: FlaskClient, fake: FakeGallery
 ) -> None:
     editor_gallery(client)
@@ -814,7 +814,7 @@ def test_reset__forgets_widgets_media_and_publishing(
     assert fake.media.list(SITE) == ()
 
 
-def test_widget__unknown_id_is_404(client: FlaskClient, check_error: Check) -> None:
+def test_widget_unknown_id_is_404(client: FlaskClient, check_error: Check) -> None:
     response = client.get("/_fake/live/widgets/e0000000-0000-4000-8000-00000000000f")
     check_error(response, 404, "WIDGET_NOT_FOUND")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import urllib3
 from flask import Flask
 
@@ -29,7 +30,7 @@ FROZEN = "2030-05-06T07:08:09Z"
 # --- the fixture contract, used directly (so the xdist CI run exercises it) ---------
 
 
-def test_fakegallery__contract(fakegallery: GallerySite) -> None:
+def test_fakegallery_contract(fakegallery: GallerySite) -> None:
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", fakegallery.url)
     assert fakegallery.api_url == fakegallery.url + "/pro-gallery/v2"
     assert GUID_RE.match(fakegallery.site_id)
@@ -43,7 +44,7 @@ def test_fakegallery__contract(fakegallery: GallerySite) -> None:
     assert fakegallery.state() == {"siteId": fakegallery.site_id, "galleries": []}
 
 
-def test_fakegallery__load_into_this_site(fakegallery: GallerySite) -> None:
+def test_fakegallery_load_into_this_site(fakegallery: GallerySite) -> None:
     fakegallery.load("basic")
     state = fakegallery.state()
     assert state["siteId"] == fakegallery.site_id  # not the file's siteId
@@ -55,7 +56,7 @@ def test_fakegallery__load_into_this_site(fakegallery: GallerySite) -> None:
 
 
 @pytest.mark.fakegallery(fixtures=["classic-slideshow"], freeze=FROZEN)
-def test_marker__preloads_and_freezes(fakegallery: GallerySite) -> None:
+def test_marker_preloads_and_freezes(fakegallery: GallerySite) -> None:
     [gallery] = fakegallery.state()["galleries"]
     assert gallery["totalItems"] == 4
     assert "name" not in gallery
@@ -66,7 +67,7 @@ def test_marker__preloads_and_freezes(fakegallery: GallerySite) -> None:
     assert response.json()["gallery"]["createdDate"] == FROZEN
 
 
-def test_clock_helpers__drive_dates(fakegallery: GallerySite) -> None:
+def test_clock_helpers_drive_dates(fakegallery: GallerySite) -> None:
     fakegallery.freeze("2031-01-01T00:00:00Z")
     created = fakegallery.client.post(
         fakegallery.api_url + "/galleries", json={"gallery": {"name": "G"}}
@@ -83,7 +84,7 @@ def test_clock_helpers__drive_dates(fakegallery: GallerySite) -> None:
     )  # docs/behaviour.md §6.1: the clock's epoch seconds
 
 
-def test_client__socket_free_and_http_client_over_the_server(
+def test_client_socket_free_and_http_client_over_the_server(
     fakegallery: GallerySite,
 ) -> None:
     # `client` runs the app in this thread: no connection is ever opened
@@ -104,7 +105,24 @@ def test_client__socket_free_and_http_client_over_the_server(
     assert [g["name"] for g in listed.json()["galleries"]] == ["Direct"]
 
 
-def test_wsgi_client__same_site_without_socket(fakegallery: GallerySite) -> None:
+def test_client_timeout_is_real_against_a_delaying_fault(
+    fakegallery: GallerySite,
+) -> None:
+    """A call with `timeout=` goes over the socket, so the timeout fires as a
+    real one would (docs/testing.md); without it the call stays socket-free."""
+    fakegallery.fault("listGalleries", delay_ms=400)
+    url = fakegallery.api_url + "/galleries"
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        fakegallery.client.get(url, timeout=0.05)
+    slow = fakegallery.client.get(url)
+    assert slow.status_code == 200
+    assert not isinstance(slow.raw, urllib3.response.HTTPResponse)  # in-process
+    timed = fakegallery.client.get(url, timeout=5)
+    assert isinstance(timed.raw, urllib3.response.HTTPResponse)  # over the socket
+    assert timed.json() == slow.json()
+
+
+def test_wsgi_client_same_site_without_socket(fakegallery: GallerySite) -> None:
     direct = fakegallery.wsgi_client()
     created = direct.post(
         fakegallery.api_url + "/galleries", json={"gallery": {"name": "Direct"}}
@@ -114,7 +132,7 @@ def test_wsgi_client__same_site_without_socket(fakegallery: GallerySite) -> None
     assert [g["name"] for g in over_http.json()["galleries"]] == ["Direct"]
 
 
-def test_wsgi_client__errors_and_query(fakegallery: GallerySite) -> None:
+def test_wsgi_client_errors_and_query(fakegallery: GallerySite) -> None:
     direct = fakegallery.wsgi_client()
     url = f"{fakegallery.api_url}/galleries/{BASIC_GALLERY}"
     missing = direct.get(url, params={"itemLimit": "2"})
@@ -126,7 +144,7 @@ def test_wsgi_client__errors_and_query(fakegallery: GallerySite) -> None:
     assert (violation["field"], violation["violatedRule"]) == ("limit", "FORMAT")
 
 
-def test_take_errors__expected_500_does_not_fail(
+def test_take_errors_expected_500_does_not_fail(
     fakegallery: GallerySite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: Any) -> Any:
@@ -162,7 +180,7 @@ def test_clock_routes(fakegallery: GallerySite) -> None:
         ({"advance": "1"}, "advance"),
     ],
 )
-def test_clock_routes__bad_input(
+def test_clock_routes_bad_input(
     fakegallery: GallerySite, body: dict[str, Any], field: str
 ) -> None:
     before = fakegallery.client.get(fakegallery.url + "/_fake/clock").json()
@@ -190,7 +208,7 @@ def taken_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
-def test_server__start_stop_fast_and_socket_closed(plain_app: Flask) -> None:
+def test_server_start_stop_fast_and_socket_closed(plain_app: Flask) -> None:
     server = FakeGalleryServer(plain_app)
     started = time.perf_counter()
     server.start()
@@ -211,14 +229,14 @@ def test_server__start_stop_fast_and_socket_closed(plain_app: Flask) -> None:
         socket.create_connection(("127.0.0.1", port), timeout=1)
 
 
-def test_server__bind_failure_raises_at_once(plain_app: Flask, taken_port: int) -> None:
+def test_server_bind_failure_raises_at_once(plain_app: Flask, taken_port: int) -> None:
     started = time.perf_counter()
     with pytest.raises(ServerError, match=f"cannot listen on 127.0.0.1:{taken_port}"):
         FakeGalleryServer(plain_app, port=taken_port).start()
     assert time.perf_counter() - started < 1.0
 
 
-def test_server__check_errors_has_traceback(
+def test_server_check_errors_has_traceback(
     plain_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: Any) -> Any:
@@ -256,7 +274,7 @@ def _script(app: Flask) -> dict[str, Any]:
     return get_fake(app).gallery.site_state(site)
 
 
-def test_determinism__same_seed_same_calls_same_state() -> None:
+def test_determinism_same_seed_same_calls_same_state() -> None:
     config = {"SEED": 77, "FROZEN_TIME": "2026-01-02T03:04:05Z"}
     first = _script(create_app(config))
     second = _script(create_app(config))
@@ -269,7 +287,7 @@ def test_determinism__same_seed_same_calls_same_state() -> None:
 # --- pytester runs -------------------------------------------------------------------
 
 
-def test_pytester__isolation_between_tests(pytester: pytest.Pytester) -> None:
+def test_pytester_isolation_between_tests(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         SEEN = []
@@ -296,7 +314,7 @@ def test_pytester__isolation_between_tests(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2)
 
 
-def test_pytester__server_exception_fails_the_test(pytester: pytest.Pytester) -> None:
+def test_pytester_server_exception_fails_the_test(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         from fakegallery.gallery.api import GalleryApi
@@ -325,7 +343,7 @@ def test_pytester__server_exception_fails_the_test(pytester: pytest.Pytester) ->
     assert "in explode" in output  # the server-side traceback
 
 
-def test_pytester__marker_config_and_lazy_start(pytester: pytest.Pytester) -> None:
+def test_pytester_marker_config_and_lazy_start(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(
         """
         import threading
@@ -365,7 +383,7 @@ def test_pytester__marker_config_and_lazy_start(pytester: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(["*unknown option(s) ?'colour'?; use*"])
 
 
-def test_pytester__bind_failure_is_a_clear_error(
+def test_pytester_bind_failure_is_a_clear_error(
     pytester: pytest.Pytester, taken_port: int
 ) -> None:
     pytester.makeconftest(
@@ -385,7 +403,7 @@ def test_pytester__bind_failure_is_a_clear_error(
     result.stdout.fnmatch_lines([f"*cannot listen on 127.0.0.1:{taken_port}*"])
 
 
-def test_pytester__marker_registered_and_plugin_can_be_disabled(
+def test_pytester_marker_registered_and_plugin_can_be_disabled(
     pytester: pytest.Pytester,
 ) -> None:
     markers = pytester.runpytest("--markers")
@@ -396,7 +414,7 @@ def test_pytester__marker_registered_and_plugin_can_be_disabled(
     disabled.stdout.fnmatch_lines(["*fixture 'fakegallery' not found*"])
 
 
-def test_pytester__same_seed_same_state(pytester: pytest.Pytester) -> None:
+def test_pytester_same_seed_same_state(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         f"""
         import json
@@ -422,7 +440,7 @@ def test_pytester__same_seed_same_state(pytester: pytest.Pytester) -> None:
 
 
 @pytest.mark.slow
-def test_pytester__xdist_isolation(pytester: pytest.Pytester) -> None:
+def test_pytester_xdist_isolation(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         import pytest
@@ -460,4 +478,4 @@ def test_readme_example_runs(pytester: pytest.Pytester) -> None:
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
     pytester.makepyfile(test_gallery=example)
     result = pytester.runpytest("-W", "error")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)

@@ -73,13 +73,19 @@ def test_options_and_redirects_are_json_with_their_headers() -> None:
 
 
 def test_a_failure_outside_flask_is_a_json_500() -> None:
-    """The outermost guard: a middleware that raises (here: wrapped inside
-    the guard, as the wire log is) still gives a Wix-shaped JSON 500, and the
-    exception is kept for the pytest plugin."""
+    """The guard: a middleware that raises (here: wrapped inside the guard, as
+    the journal's capture is) still gives a Wix-shaped JSON 500, and the
+    exception is kept for the pytest plugin. Only the connection-fault layer
+    sits outside it (docs/journal-and-faults.md#connection-faults)."""
     from fakegallery import get_fake
+    from fakegallery.web.connection import ConnectionFaults
+    from fakegallery.web.policy import Guard
 
     app = create_app()
-    guard = app.wsgi_app
+    outer = app.wsgi_app
+    assert isinstance(outer, ConnectionFaults)
+    guard = outer.app
+    assert isinstance(guard, Guard)
 
     def broken(environ: object, start_response: object) -> object:
         raise OSError("disk full")

@@ -9,7 +9,8 @@ import orjson
 import pytest
 from flask import Flask
 
-from fakegallery import create_app
+from fakegallery import create_app, get_fake
+from fakegallery.web.capture import Capture
 from fakegallery.web.wirelog import WireLog, mask
 
 SITE = "5a1e0c7d-1111-4222-8333-944455566677"
@@ -37,9 +38,38 @@ def logged_app(log_path: Path) -> Flask:
     )
 
 
+def sinks(app: Flask) -> list[object]:
+    """The sinks of the app's capture layer (web/capture.py), inside out."""
+    layer = app.wsgi_app
+    while not isinstance(layer, Capture):
+        layer = layer.app  # type: ignore[attr-defined]
+    return layer.sinks
+
+
 def test_off_by_default(tmp_path: Path) -> None:
     app = create_app({"TESTING": True})
-    assert not isinstance(app.wsgi_app, WireLog)
+    assert not any(isinstance(sink, WireLog) for sink in sinks(app))
+
+
+def test_a_sink_of_the_journal_capture(logged_app: Flask, log_path: Path) -> None:
+    """One capture feeds both: the wire log and the journal see the same
+    exchange (same request id, status and body)."""
+    assert [type(s).__name__ for s in sinks(logged_app)] == ["JournalSink", "WireLog"]
+    client = logged_app.test_client()
+    client.get("/pro-gallery/v2/galleries", headers=HEADERS)
+    (line,) = lines(log_path)
+    entry = get_fake(logged_app).journal.select()[-1].to_record()
+    assert line["requestId"] == entry["requestId"]
+    assert line["status"] == entry["status"] == 200
+    assert line["responseBody"] == entry["responseBody"]
+    assert line["time"] == entry["time"]
+
+
+def test_without_the_journal(log_path: Path) -> None:
+    app = create_app({"TESTING": True, "JOURNAL": False, "WIRE_LOG": str(log_path)})
+    assert [type(s).__name__ for s in sinks(app)] == ["WireLog"]
+    app.test_client().get("/_fake/health")
+    assert len(lines(log_path)) == 1
 
 
 def test_each_exchange_is_one_line(logged_app: Flask, log_path: Path) -> None:

@@ -34,6 +34,22 @@ def _token() -> str:
     return raw
 
 
+def api_token() -> str | None:
+    """The key or token of the request, if any (the rate limit's bucket)."""
+    return _token() or None
+
+
+def addressed_site(settings: Settings) -> str | None:
+    """The site a call addresses, as `authorize` finds it, without checking
+    anything: the wix-site-id header, the key's own site, the default site."""
+    site_header = request.headers.get("wix-site-id", "").strip()
+    if site_header:
+        return site_header
+    declared = settings.api_keys.get(_token()) if settings.auth != "off" else None
+    bound = declared.site_id if declared is not None else None
+    return bound or settings.default_site_id
+
+
 def authorize(settings: Settings, live: LiveModel, permission: str) -> Caller:
     """Authenticate the request and check that it may use `permission`.
 

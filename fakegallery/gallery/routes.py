@@ -11,9 +11,14 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Response, g, request
 from werkzeug.routing import BaseConverter
 
+from ..errors import FieldViolation
 from ..fake import current_fake
+from ..state.globs import find_prefix
+from ..web.capture import OPERATION, RELAXED, SITE
 from ..web.request import body, guid, guid_list, int_arg, ok
-from .auth import authorize
+from .auth import addressed_site, api_token, authorize
+from .faulting import apply_faults, check_rate
+from .loose import HEADER, header_value
 from .operations import OPERATIONS, GuidListQuery, IntQuery, Operation
 
 if TYPE_CHECKING:
@@ -48,22 +53,41 @@ def _view(op: Operation) -> Callable[..., Response]:
     schemas: list[Schema] = []
 
     def view(**path: str) -> Response:
+        """Faults → authorize → rate limit → path ids, query, body → handler
+        (docs/journal-and-faults.md: a faulted call never reaches the store)."""
         fake = current_fake()
-        site_id = authorize(fake.settings, fake.live, op.permission).site_id
-        args: list[Any] = [guid(field, path[name]) for name, field in op.path_ids]
+        settings = fake.settings
+        # The site, for the journal, even when the call is refused below.
+        site = request.environ[SITE] = addressed_site(settings)
+        if fake.faults.has_rules:
+            prefix = find_prefix(request.path, PREFIXES)
+            answer = apply_faults(fake, op, site, prefix)
+            if answer is not None:
+                return answer
+        site_id = authorize(settings, fake.live, op.permission).site_id
+        if fake.rate_limit.enabled:
+            check_rate(fake, site_id, api_token())
+        relaxed: list[FieldViolation] | None = None
+        if settings.loose:
+            relaxed = g.relaxed = []
+        args: list[Any] = [
+            guid(field, path[name], relaxed) for name, field in op.path_ids
+        ]
         for param in op.query:
             if isinstance(param, IntQuery):
-                high = param.upper(fake.settings)
-                args.append(int_arg(param.name, param.default, param.low, high))
+                high = param.upper(settings)
+                args.append(
+                    int_arg(param.name, param.default, param.low, high, relaxed)
+                )
             else:
                 assert isinstance(param, GuidListQuery)
-                args.append(guid_list(param.name))
+                args.append(guid_list(param.name, relaxed))
         if op.body_schema is not None:
             if not schemas:
                 schema_class = op.body
                 assert schema_class is not None
                 schemas.append(schema_class())
-            args.append(body(schemas[0]))
+            args.append(body(schemas[0], relaxed))
         return ok(getattr(fake.gallery, op.handler)(site_id, *args))
 
     view.__name__ = op.id
@@ -80,7 +104,19 @@ def operation() -> Operation | None:
 @bp.before_request
 def _note_operation() -> None:
     endpoint = request.endpoint or ""
-    g.operation = BY_ENDPOINT.get(endpoint)
+    op = g.operation = BY_ENDPOINT.get(endpoint)
+    request.environ[OPERATION] = op.id if op is not None else None
+
+
+@bp.after_request
+def _report_relaxed(response: Response) -> Response:
+    """Loose mode: the rules relaxed in this call, in the journal and a header
+    (also on an error answer, e.g. the 404 of a non-GUID id)."""
+    relaxed: list[FieldViolation] | None = g.get("relaxed")
+    if relaxed:
+        request.environ[RELAXED] = [v.to_body() for v in relaxed]
+        response.headers[HEADER] = header_value(relaxed)
+    return response
 
 
 BY_ENDPOINT: dict[str, Operation] = {}

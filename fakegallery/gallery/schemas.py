@@ -13,6 +13,9 @@ they are re-exported here, so ``schemas.load(...)`` stays the one entry point.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -256,11 +259,49 @@ class FixtureGallerySchema(GallerySchema):
     page = Str(validate=non_empty)
 
 
+#: The largest media file a fixture or import may carry (as for uploads).
+MAX_MEDIA_BYTES = 25 * 1024 * 1024
+
+
+class Base64(Str):
+    """Standard base64 text, loaded as the bytes it encodes (at most
+    MAX_MEDIA_BYTES of them)."""
+
+    default_error_messages: Any = {
+        "base64": rule(E.FORMAT, "must be standard base64 text", type="base64"),
+        "size": rule(
+            E.MAX_SIZE,
+            f"encodes more than {MAX_MEDIA_BYTES} bytes",
+            maxSize=MAX_MEDIA_BYTES,
+        ),
+    }
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kw)
+        if len(text) > (MAX_MEDIA_BYTES + 2) // 3 * 4:
+            raise self.make_error("size")
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise self.make_error("base64") from None
+
+
 class FixtureMediaSchema(CommonImageSchema):
     """A file already in the site's Media Manager (docs/live-site.md rule 5):
-    an imageInfo plus its MIME type."""
+    an imageInfo plus its MIME type, and (exports) the file as base64."""
 
     mimeType = Str(allow_none=True)
+    data = Base64()
+
+
+_MEDIA_PREFIX = re.compile(r"[0-9a-f]{6}")
+
+
+def media_prefix(value: Any) -> None:
+    if not _MEDIA_PREFIX.fullmatch(value):
+        raise ValidationError(
+            rule(E.FORMAT, "must be 6 lower-case hex digits", type="hex")
+        )
 
 
 class FixtureWidgetSchema(Base):
@@ -279,5 +320,7 @@ class FixtureSiteSchema(Base):
     siteId = Str()
     galleries = ListOf(Obj(FixtureGallerySchema), required=True)
     published = Bool()
+    #: The owner part of the site's uploaded media ids (exports keep it).
+    mediaIdPrefix = Str(validate=media_prefix)
     media = ListOf(Obj(FixtureMediaSchema))
     pages = ListOf(Obj(FixturePageSchema))

@@ -13,17 +13,19 @@ from ..state.store import Gallery
 from .rules import Body, GalleryRules
 from .wire import editor_filenames
 
-# Seeding: no events; ids, dates and sortOrders are kept.
-
 
 class Snapshots(GalleryRules):
     """Import a gallery as given (fixtures) and export a site (state)."""
 
-    def import_gallery(self, site_id: str, spec: Mapping[str, Any]) -> Gallery:
+    def import_gallery(
+        self, site_id: str, spec: Mapping[str, Any], exact: bool = False
+    ) -> Gallery:
         """Store a gallery from a validated fixture entry, keeping its ids, dates
         and sortOrders, defaulting what is missing. Emits no events. An Editor
         gallery (`origin: "editor"`) gets the Editor's image filenames
-        (docs/behaviour.md §8.7)."""
+        (docs/behaviour.md §8.7). `exact` (imports): an item's explicit
+        `"sortOrder": null` stays unset, as after a PATCH that cleared it,
+        instead of getting the default."""
         store = self.store
         entries: list[Mapping[str, Any]] = list(spec.get("items", ()))
         if spec.get("origin") == "editor":
@@ -42,7 +44,7 @@ class Snapshots(GalleryRules):
             items = []
             for entry in entries:
                 value = entry.get("sortOrder")
-                if value is None:
+                if value is None and not (exact and "sortOrder" in entry):
                     value = self.free_sort_order(explicit)
                 created = entry.get("createdDate") or now
                 items.append(

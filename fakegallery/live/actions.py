@@ -112,17 +112,23 @@ class LiveSite(LiveViews):
         return media.upload_media(self.media, self.ids, site_id, data, filename)
 
     def load_fixture(
-        self, site_id: str, data: Mapping[str, Any], gallery_ids: list[str]
+        self,
+        site_id: str,
+        data: Mapping[str, Any],
+        gallery_ids: list[str],
+        exact: bool = False,
     ) -> None:
         """Store a validated fixture's live-site keys. `gallery_ids` are the ids
         the fixture's galleries got, in order. Images the galleries use count as
         already in the Media Manager (they are, on the site the fixture
-        describes)."""
+        describes), unless `exact` (imports: `media` is the whole library)."""
         with self.lock:
             if "published" in data:
                 self.live.set_published(site_id, bool(data["published"]))
+            if "mediaIdPrefix" in data:
+                self.media.set_prefix(site_id, data["mediaIdPrefix"])
             for spec, gallery_id in zip(data["galleries"], gallery_ids, strict=True):
-                for entry in spec.get("items", ()):
+                for entry in () if exact else spec.get("items", ()):
                     for _where, media_id in image_ids(entry):
                         if not self.media.has(site_id, media_id):
                             info = image_info(entry, media_id)
@@ -147,6 +153,7 @@ class LiveSite(LiveViews):
                         entry["height"],
                         mime_type=entry.get("mimeType"),
                         filename=entry.get("filename"),
+                        data=entry.get("data"),
                     ),
                 )
             for page in data.get("pages", ()):

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..config import Settings
-from ..errors import FakeGalleryError
+from ..errors import FakeGalleryError, TooManyRequests
 from ..gallery.operations import OPERATIONS, GuidListQuery, IntQuery, Operation
 from .convert import GUID, STRING, Converter, Json, array, ref
 from .responses import response_components
@@ -126,10 +126,13 @@ def _error_response(status: int, errors: list[type[FakeGalleryError]]) -> Json:
     return _json(schema, f"{names} (docs/behaviour.md §7)")
 
 
-def _responses(op: Operation) -> Json:
+def _responses(op: Operation, settings: Settings) -> Json:
     responses: Json = {"200": _json(ref(op.response), "success: always 200")}
     by_status: dict[int, list[type[FakeGalleryError]]] = {}
-    for error in op.all_errors:
+    errors = op.all_errors
+    if settings.rate_limit is not None:  # docs/journal-and-faults.md#rate-limit
+        errors += (TooManyRequests,)
+    for error in errors:
         by_status.setdefault(error.status, []).append(error)
     for status in sorted(by_status):
         responses[str(status)] = _error_response(status, by_status[status])
@@ -154,7 +157,7 @@ def build(settings: Settings, prefixes: Iterable[str]) -> Json:
             "summary": f"{op.summary} ({op.section})",
             "tags": ["items" if "/items" in op.path else "galleries"],
             "parameters": parameters,
-            "responses": _responses(op),
+            "responses": _responses(op, settings),
         }
         if op.deprecated:
             operation["deprecated"] = True

@@ -147,14 +147,18 @@ def load_data(
     target = target_site(fake, data, source, site_id)
     with fake.lock:
         check_duplicates(fake, [(source, target, data)])
-        _store(fake, target, data)
+        store_site(fake, target, data)
     return target
 
 
-def _store(fake: FakeGallery, site: str, data: dict[str, Any]) -> None:
-    imported = [fake.gallery.import_gallery(site, g) for g in data["galleries"]]
+def store_site(
+    fake: FakeGallery, site: str, data: dict[str, Any], exact: bool = False
+) -> None:
+    """Store validated, checked site data. `exact` is for imports of an export
+    (transfer/importing.py): see `import_gallery` and `load_fixture`."""
+    imported = [fake.gallery.import_gallery(site, g, exact) for g in data["galleries"]]
     # published, media, pages/widgets and gallery `origin` (docs/live-site.md)
-    fake.site.load_fixture(site, data, [g.id for g in imported])
+    fake.site.load_fixture(site, data, [g.id for g in imported], exact)
 
 
 def load(
@@ -162,11 +166,11 @@ def load(
 ) -> list[str]:
     """Load fixture names, files or directories; all are checked (schemas,
     unknown keys, duplicate ids and sortOrders) before any is stored."""
-    loose = fake.settings.loose_fixtures
+    loose = fake.settings.loose_fixtures or fake.settings.loose
     parsed = [(str(p), parse(p, loose)) for ref in refs for p in resolve(ref)]
     loads = [(src, target_site(fake, d, src, site_id), d) for src, d in parsed]
     with fake.lock:
         check_duplicates(fake, loads)
         for _source, site, data in loads:
-            _store(fake, site, data)
+            store_site(fake, site, data)
     return [site for _source, site, _data in loads]

@@ -18,11 +18,11 @@ from pathlib import Path
 
 #: file name in fixtures/ → SHA-256 of its bytes
 CHECKED = {
-    "basic.json": "ea2f6506882566af1d83255ad2cfb917e6da5cc76980c09d140670ef4fcd3d07",
+    "basic.json": "0a3acc2bd8912217cff3639fa0521b2f6fcd8f702d5cd56ac8a63b1456e88f47",
     "classic-slideshow.json": (
         "daf2e3f840fc7f7f97ba8f3bd9b9fe64350093b19ffac7e08be83c00f32ab647"
     ),
-    "large.json": "5ab3e0e3f6997dc4b330113529b02a7a9d35afe2fb2ca85eb1ba193f0e73dd73",
+    "large.json": "0e063f80ac2bfeaf8c74a5be89d22598a614614f84f33ff40a9621cd91491fbb",
 }
 
 

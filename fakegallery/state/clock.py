@@ -15,8 +15,11 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
+
+from .component import NO_CHANGES, ChangeSink
 
 Json = dict[str, Any]
 
@@ -76,6 +79,18 @@ class Clock:
         self._start = frozen_at
         self._frozen = frozen_at
         self._last_sort_order = 0.0
+        self._listeners: list[Callable[[], None]] = []
+        self.changes: ChangeSink = NO_CHANGES
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener()` after every freeze, advance and unfreeze (e.g. to
+        wake the webhook sender, whose retries are due on this clock). It runs
+        in the caller's thread and must only signal, never block."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in tuple(self._listeners):
+            listener()
 
     # --- component ----------------------------------------------------------------
 
@@ -83,6 +98,7 @@ class Clock:
         with self._lock:
             self._frozen = self._start
             self._last_sort_order = 0.0
+        self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         """Time is app-wide: nothing belongs to one site."""
@@ -97,6 +113,7 @@ class Clock:
         with self._lock:
             self._frozen = parse_time(frozen) if frozen else None
             self._last_sort_order = float(data.get("lastSortOrder", 0.0))
+        self.changes.changed(self.name)
 
     # --- time ---------------------------------------------------------------------
 
@@ -105,6 +122,13 @@ class Clock:
             if self._frozen is not None:
                 return self._frozen
         return datetime.fromtimestamp(time.time(), UTC)
+
+    @staticmethod
+    def wall_seconds() -> float:
+        """The real time in epoch seconds, whatever the fake's clock shows: for
+        what a receiver checks against its own clock, such as a webhook
+        token's `iat`/`exp` (docs/behaviour.md §8.6)."""
+        return time.time()
 
     @property
     def frozen(self) -> bool:
@@ -115,6 +139,8 @@ class Clock:
         instant = at or self.now()
         with self._lock:
             self._frozen = instant
+        self._changed()
+        self.changes.changed(self.name)
 
     def advance(self, seconds: float) -> None:
         """Move a frozen clock forward (freezing it at now first if it runs).
@@ -128,10 +154,14 @@ class Clock:
             ) from None
         with self._lock:
             self._frozen = moved
+        self._changed()
+        self.changes.changed(self.name)
 
     def unfreeze(self) -> None:
         with self._lock:
             self._frozen = None
+        self._changed()
+        self.changes.changed(self.name)
 
     def next_sort_order(self) -> float:
         """Epoch seconds with 3 decimals, strictly above every earlier value
@@ -141,7 +171,8 @@ class Clock:
             if stamp <= self._last_sort_order:
                 stamp = round(self._last_sort_order + 0.001, 3)
             self._last_sort_order = stamp
-            return stamp
+        self.changes.changed(self.name)
+        return stamp
 
 
 def _state_json(generator: random.Random) -> list[Any]:
@@ -154,6 +185,11 @@ def _set_state(generator: random.Random, data: list[Any]) -> None:
     generator.setstate((version, tuple(internal), gauss))
 
 
+def _words(bits: int) -> int:
+    """How many 32-bit words `getrandbits(bits)` takes from its generator."""
+    return max(1, -(-bits // 32))
+
+
 class Ids:
     """GUID v4 ids and request ids from seeded generators (one stream each)."""
 
@@ -162,6 +198,12 @@ class Ids:
     def __init__(self, seed: int | None) -> None:
         self.seed = seed if seed is not None else int.from_bytes(os.urandom(8))
         self._lock = threading.Lock()
+        #: Told when the entity stream moves. The request stream, drawn by
+        #: every read, is stored along with every write and at a clean stop
+        #: (persistence/sink.py).
+        self.changes: ChangeSink = NO_CHANGES
+        #: Counts reset and restore: the streams were set anew.
+        self.generation = 0
         self.reset()
 
     # --- component ----------------------------------------------------------------
@@ -172,6 +214,8 @@ class Ids:
             # A separate stream, so that reads (which get request ids) never
             # shift the ids of the entities that later writes create.
             self._requests = random.Random(self.seed ^ 0x5EED)
+            self._set_anew()
+        self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         """Ids are app-wide: a dropped site's ids are never drawn again."""
@@ -189,21 +233,55 @@ class Ids:
             self.seed = int(data["seed"])
             _set_state(self._entities, data["entities"])
             _set_state(self._requests, data["requests"])
+            self._set_anew()
+        self.changes.changed(self.name)
+
+    def _set_anew(self) -> None:
+        self.generation += 1
+        # 32-bit words drawn from each stream since it was set: with the state
+        # it was set to, where it stands (durable mode stores just these).
+        self._drawn = [0, 0]
 
     # --- drawing ------------------------------------------------------------------
 
     def guid(self) -> str:
         with self._lock:
-            return str(uuid.UUID(int=self._entities.getrandbits(128), version=4))
+            bits = self._entities.getrandbits(128)
+            self._drawn[0] += 4
+        self.changes.changed(self.name)
+        return str(uuid.UUID(int=bits, version=4))
 
     def request_id(self) -> str:
         with self._lock:
-            return str(uuid.UUID(int=self._requests.getrandbits(128), version=4))
+            bits = self._requests.getrandbits(128)
+            self._drawn[1] += 4
+        return str(uuid.UUID(int=bits, version=4))
 
     def hex(self, digits: int) -> str:
         """`digits` lower-case hex digits from the entity stream (media ids)."""
         with self._lock:
-            return f"{self._entities.getrandbits(digits * 4):0{digits}x}"
+            bits = self._entities.getrandbits(digits * 4)
+            self._drawn[0] += _words(digits * 4)
+        self.changes.changed(self.name)
+        return f"{bits:0{digits}x}"
+
+    def position(self) -> tuple[int, int, int]:
+        """(generation, words drawn from the entity stream, from the request
+        stream) since the streams were last set: cheap, unlike `dump`."""
+        with self._lock:
+            return (self.generation, self._drawn[0], self._drawn[1])
+
+    def skip(self, entity_words: int, request_words: int) -> None:
+        """Move the streams on by that many words, as the same draws would."""
+        with self._lock:
+            for stream, count in (
+                (self._entities, entity_words),
+                (self._requests, request_words),
+            ):
+                for _ in range(count):
+                    stream.getrandbits(32)
+            self._drawn[0] += entity_words
+            self._drawn[1] += request_words
 
     def derive(self, name: str) -> int:
         """A seed for another consumer (e.g. Faker), stable for the same seed."""

@@ -2,10 +2,16 @@
 that applies an action to all of them.
 
 A component is reset to what its constructor made, forgets one site, and turns
-its state into plain JSON (`dump`) and back (`restore`). Persistence, export and
-the per-test site cleanup all go through `Components`, so adding a component
-(the journal, fault rules, webhook subscriptions) means implementing these four
-methods and listing it in `FakeGallery`.
+its state into plain JSON (`dump`) and back (`restore`). Export and the per-test
+site cleanup go through `Components`, so adding a component (the journal, fault
+rules, webhook subscriptions) means implementing these four methods and listing
+it in `FakeGallery`.
+
+A component whose state must survive a restart (durable mode, docs/persistence.md)
+also has a `changes` attribute (a `ChangeSink`, `NO_CHANGES` until a data dir is
+attached) and calls `self.changes.changed(self.name, ...)` after each change,
+outside its own internal lock. That is all a new component needs: by default it
+is stored as one row holding its `dump()` (fakegallery/persistence/rows.py).
 """
 
 from __future__ import annotations
@@ -14,6 +20,30 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Protocol
 
 Json = dict[str, Any]
+
+
+class ChangeSink(Protocol):
+    """Where a component reports what a write changed, so that durable mode
+    (fakegallery/persistence/) can store just that. `site` None means the
+    whole component changed (reset, restore); `key` None means the whole site
+    (dropped); both given name one entry, in the component's own key format."""
+
+    def changed(
+        self, component: str, site: str | None = None, key: str | None = None
+    ) -> None: ...
+
+
+class _NoChanges:
+    """The sink of a memory-only fake: every report is dropped."""
+
+    def changed(
+        self, component: str, site: str | None = None, key: str | None = None
+    ) -> None:
+        pass
+
+
+#: The default `changes` of every component that reports its changes.
+NO_CHANGES: ChangeSink = _NoChanges()
 
 
 class Component(Protocol):

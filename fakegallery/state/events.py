@@ -32,6 +32,14 @@ GALLERY_DELETED = f"{FQDN}_deleted"
 ITEM_CREATED = f"{FQDN}_gallery_item_created"
 ITEM_UPDATED = f"{FQDN}_gallery_item_updated"
 ITEM_DELETED = f"{FQDN}_gallery_item_deleted"
+EVENT_TYPES = (
+    GALLERY_CREATED,
+    GALLERY_UPDATED,
+    GALLERY_DELETED,
+    ITEM_CREATED,
+    ITEM_UPDATED,
+    ITEM_DELETED,
+)
 ORIGINATED_FROM_GALLERY_DELETED = "Gallery Deleted"
 
 #: How many events the log keeps before it drops the oldest.

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from ..errors import WidgetNotFound
+from .component import NO_CHANGES, ChangeSink
 
 Json = dict[str, Any]
 
@@ -39,16 +40,20 @@ class LiveModel:
     def __init__(self, lock: threading.RLock) -> None:
         self.lock = lock
         self._sites: dict[str, _LiveSite] = {}
+        #: Told the site after each change (durable mode keeps a row per site).
+        self.changes: ChangeSink = NO_CHANGES
 
     # --- component ----------------------------------------------------------------
 
     def reset(self) -> None:
         with self.lock:
             self._sites = {}
+            self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         with self.lock:
             self._sites.pop(site_id, None)
+            self.changes.changed(self.name, site_id)
 
     def dump(self) -> Json:
         with self.lock:
@@ -80,6 +85,12 @@ class LiveModel:
         }
         with self.lock:
             self._sites = sites
+            self.changes.changed(self.name)
+
+    def site_ids(self) -> list[str]:
+        """The sites with live-site state (a flag or widgets), sorted."""
+        with self.lock:
+            return sorted(self._sites)
 
     def _site(self, site_id: str) -> _LiveSite:
         site = self._sites.get(site_id)
@@ -97,6 +108,7 @@ class LiveModel:
     def set_published(self, site_id: str, published: bool) -> None:
         with self.lock:
             self._site(site_id).published = published
+            self.changes.changed(self.name, site_id)
 
     # --- widgets (rules 1, 3, 4) ---------------------------------------------------
 
@@ -117,6 +129,7 @@ class LiveModel:
         """Add a widget, or replace the one with the same id (keeping its place)."""
         with self.lock:
             self._site(site_id).widgets[widget.id] = widget
+            self.changes.changed(self.name, site_id)
 
     def connect(self, site_id: str, widget_id: str, gallery_id: str | None) -> Widget:
         """Show `gallery_id` in the widget from code; None shows its own again."""
@@ -125,4 +138,5 @@ class LiveModel:
                 self.get_widget(site_id, widget_id), connected_gallery_id=gallery_id
             )
             self._sites[site_id].widgets[widget_id] = widget
+            self.changes.changed(self.name, site_id)
             return widget

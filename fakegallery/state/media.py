@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..errors import MediaNotFound
+from .component import NO_CHANGES, ChangeSink
 
 Json = dict[str, Any]
 
@@ -69,14 +70,17 @@ class Media:
 
     @classmethod
     def restore(cls, data: Json) -> Media:
+        """The inverse of `dump`; `data` may also be the bytes themselves."""
         raw = data.get("data")
+        if isinstance(raw, str):
+            raw = base64.b64decode(raw)
         return cls(
             data["id"],
             data["width"],
             data["height"],
             data.get("mimeType"),
             data.get("filename"),
-            base64.b64decode(raw) if raw is not None else None,
+            raw,
         )
 
 
@@ -87,23 +91,27 @@ class _Library:
 
 
 class MediaLibrary:
-    """Per-site media, under the fake's shared lock. A component."""
+    """Per-site media, under the fake's shared lock. A component. Changes are
+    reported per media id; key "" is the site's id prefix."""
 
     name: ClassVar[str] = "media"
 
     def __init__(self, lock: threading.RLock) -> None:
         self.lock = lock
         self._sites: dict[str, _Library] = {}
+        self.changes: ChangeSink = NO_CHANGES
 
     # --- component ----------------------------------------------------------------
 
     def reset(self) -> None:
         with self.lock:
             self._sites = {}
+            self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         with self.lock:
             self._sites.pop(site_id, None)
+            self.changes.changed(self.name, site_id)
 
     def dump(self) -> Json:
         with self.lock:
@@ -124,6 +132,7 @@ class MediaLibrary:
         }
         with self.lock:
             self._sites = sites
+            self.changes.changed(self.name)
 
     # --- the library --------------------------------------------------------------
 
@@ -132,6 +141,22 @@ class MediaLibrary:
         if lib is None:
             lib = self._sites[site_id] = _Library()
         return lib
+
+    def site_ids(self) -> list[str]:
+        """The sites with a library (media or an id prefix), sorted."""
+        with self.lock:
+            return sorted(self._sites)
+
+    def site_prefix(self, site_id: str) -> str | None:
+        """The site's media id prefix, None until one is drawn or set."""
+        with self.lock:
+            lib = self._sites.get(site_id)
+            return lib.prefix if lib else None
+
+    def set_prefix(self, site_id: str, prefix: str) -> None:
+        with self.lock:
+            self._site(site_id).prefix = prefix
+            self.changes.changed(self.name, site_id, "")
 
     def list(self, site_id: str) -> tuple[Media, ...]:
         with self.lock:
@@ -151,6 +176,7 @@ class MediaLibrary:
     def add(self, site_id: str, media: Media) -> None:
         with self.lock:
             self._site(site_id).media[media.id] = media
+            self.changes.changed(self.name, site_id, media.id)
 
     def find(self, media_id: str, site_id: str | None = None) -> Media:
         """The media with this id in `site_id`, or in any site when None (media
@@ -168,4 +194,5 @@ class MediaLibrary:
             lib = self._site(site_id)
             if lib.prefix is None:
                 lib.prefix = draw()
+                self.changes.changed(self.name, site_id, "")
             return lib.prefix

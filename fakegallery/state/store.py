@@ -7,6 +7,10 @@ caller can change state outside the lock. `get_*` raise NotFound, never return N
 The indexes (every id of a site, the order of items and galleries, who holds a
 sortOrder) are updated by each write, so no single-item operation re-scans a
 gallery or a site (state/ordering.py, docs/performance.md).
+
+Each change is reported to `changes` (state/component.py) with a key: a gallery
+is its id, an item is ``<gallery id>/<item id>`` (ids are GUIDs). Durable mode
+stores what the keys name (fakegallery/persistence/rows.py).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import orjson
 
 from ..errors import GalleryNotFound, ItemNotFound
 from . import compact
+from .component import NO_CHANGES, ChangeSink
 from .ordering import GalleryOrder, ItemOrder
 
 Json = dict[str, Any]
@@ -48,6 +53,17 @@ class Item:
         return result
 
 
+def _restored(gallery_id: str, data: Json) -> Item:
+    """An item of a dump: its `wire` JSON, or (from a data dir) its exact
+    `body` bytes and `id`."""
+    if "body" in data:
+        body = bytes(memoryview(data["body"]))  # exact size (state/compact.py)
+        return Item(data["id"], gallery_id, data["sortOrder"], data["seq"], body)
+    wire = data["wire"]
+    body = compact.dumps(wire)
+    return Item(wire["id"], gallery_id, data["sortOrder"], data["seq"], body)
+
+
 @dataclass(slots=True)
 class _Site:
     galleries: dict[str, Gallery] = field(default_factory=dict)
@@ -72,6 +88,7 @@ class MemoryStore:
         self.item_sort_desc = item_sort_desc
         self._sites: dict[str, _Site] = {}
         self._seq = 0
+        self.changes: ChangeSink = NO_CHANGES
 
     # --- component ----------------------------------------------------------------
 
@@ -80,10 +97,12 @@ class MemoryStore:
         with self.lock:
             self._sites = {}
             self._seq = 0
+            self.changes.changed(self.name)
 
     def drop_site(self, site_id: str) -> None:
         with self.lock:
             self._sites.pop(site_id, None)
+            self.changes.changed(self.name, site_id)
 
     def dump(self) -> Json:
         """Every site's galleries and items, items as their exact wire JSON."""
@@ -122,20 +141,12 @@ class MemoryStore:
                     g["id"], g["name"], g["sortOrder"], g["createdDate"], g["seq"]
                 )
                 self._add_gallery(site, gallery)
-                items = [
-                    Item(
-                        i["wire"]["id"],
-                        gallery.id,
-                        i["sortOrder"],
-                        i["seq"],
-                        compact.dumps(i["wire"]),
-                    )
-                    for i in g["items"]
-                ]
+                items = [_restored(gallery.id, i) for i in g["items"]]
                 self._add_items(site, gallery.id, items)
         with self.lock:
             self._sites = sites
             self._seq = int(data["seq"])
+            self.changes.changed(self.name)
 
     def site_ids(self) -> list[str]:
         with self.lock:
@@ -207,6 +218,7 @@ class MemoryStore:
     def put_gallery(self, site_id: str, gallery: Gallery) -> None:
         with self.lock:
             self._add_gallery(self._site(site_id), gallery)
+            self.changes.changed(self.name, site_id, gallery.id)
 
     def _add_gallery(self, site: _Site, gallery: Gallery) -> None:
         site.gallery_order.put(gallery, site.galleries.get(gallery.id))
@@ -225,6 +237,9 @@ class MemoryStore:
             site.ids.discard(gallery_id)
             site.ids.difference_update(site.items.pop(gallery_id))
             del site.ordered[gallery_id]
+            self.changes.changed(self.name, site_id, gallery_id)
+            for item in removed:
+                self.changes.changed(self.name, site_id, f"{gallery_id}/{item.id}")
             return removed
 
     # --- items ------------------------------------------------------------------
@@ -278,12 +293,17 @@ class MemoryStore:
         """Add or replace items of one gallery (each `gallery_id` must match)."""
         with self.lock:
             self.get_gallery(site_id, gallery_id)
-            self._add_items(self._sites[site_id], gallery_id, items)
+            added = self._add_items(self._sites[site_id], gallery_id, items)
+            for item_id in added:
+                self.changes.changed(self.name, site_id, f"{gallery_id}/{item_id}")
 
     @staticmethod
-    def _add_items(site: _Site, gallery_id: str, items: Iterable[Item]) -> None:
+    def _add_items(site: _Site, gallery_id: str, items: Iterable[Item]) -> list[str]:
+        """Store the items, index them; returns their ids."""
         stored, order = site.items[gallery_id], site.ordered[gallery_id]
+        ids = []
         for item in items:
+            ids.append(item.id)
             old = stored.get(item.id)
             if old is None:
                 order.add(item)
@@ -291,6 +311,7 @@ class MemoryStore:
             else:
                 order.replace(old, item)
             stored[item.id] = item
+        return ids
 
     def delete_items(
         self, site_id: str, gallery_id: str, item_ids: list[str]
@@ -304,20 +325,6 @@ class MemoryStore:
             removed = [items.pop(i) for i in dict.fromkeys(item_ids) if i in items]
             site.ordered[gallery_id].remove_many(removed)
             site.ids.difference_update(i.id for i in removed)
+            for item in removed:
+                self.changes.changed(self.name, site_id, f"{gallery_id}/{item.id}")
             return [i.id for i in removed]
-
-    def check_indexes(self) -> None:
-        """Assert every index agrees with the data (tests)."""
-        with self.lock:
-            for site in self._sites.values():
-                site.gallery_order.check()
-                assert site.gallery_order.all() == sorted(
-                    site.galleries.values(), key=lambda g: (g.created_date, g.seq)
-                )
-                ids = set(site.galleries)
-                for gallery_id, items in site.items.items():
-                    order = site.ordered[gallery_id]
-                    order.check()
-                    assert set(map(id, order.all())) == set(map(id, items.values()))
-                    ids.update(items)
-                assert ids == site.ids

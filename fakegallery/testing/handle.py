@@ -14,15 +14,20 @@ import requests
 from ..live.actions import DEFAULT_PAGE
 from ..seeding import fixtures
 from ..state.clock import parse_time
+from ..state.journal import Query
+from ..state.sites import SiteCopy
+from . import verify
+from .faults import FaultHandle, build_rule
 from .server import FakeGalleryServer
 from .transport import wsgi_session
+from .webhooks import WebhookTools
 
 API_PREFIX = "/pro-gallery/v2"
 #: Any non-empty key has full rights in the default AUTH="open" mode.
 DEFAULT_API_KEY = "fakegallery-test-key"
 
 
-class GallerySite:
+class GallerySite(WebhookTools):
     """One test's site on the shared in-process server.
 
     Attributes: `url` (origin), `api_url` (`url` + ``/pro-gallery/v2``),
@@ -31,6 +36,8 @@ class GallerySite:
     through the app in the test's thread, without a socket), `server`, `app`
     and `fake` (the FakeGallery behind the server). `http_client()` gives the
     same session over the server's socket (docs/testing.md, which path when).
+    The webhook methods (`subscribe`, `webhook_receiver`, `deliveries`,
+    `wait_for_delivery`, …) come from WebhookTools (testing/webhooks.py).
     """
 
     def __init__(
@@ -45,10 +52,11 @@ class GallerySite:
         self.headers = {"Authorization": api_key, "wix-site-id": site_id}
         # The app without a socket: what the server would answer, at a
         # fraction of the cost per call (docs/performance.md, per-test cost).
-        self.client = wsgi_session(self.app, self.url, self.headers)
+        self.client = wsgi_session(self.app, self.url, self.headers, served=True)
         self._sessions: list[requests.Session] = [self.client]
         clock = self.fake.clock
         self._clock_at_start = clock.now() if clock.frozen else None
+        self._init_webhooks()
 
     @property
     def dashboard_url(self) -> str:
@@ -71,6 +79,17 @@ class GallerySite:
         """This site's galleries with all their items, in wire shape."""
         return self.fake.gallery.site_state(self.site_id)
 
+    def snapshot(self) -> SiteCopy:
+        """This site's data, live site and media as a value (cheap: it shares
+        the fake's immutable items). Keep it, e.g. in a session fixture after
+        loading a large fixture once, and `restore` it in later tests."""
+        return self.fake.sites.copy(self.site_id)
+
+    def restore(self, snapshot: SiteCopy) -> None:
+        """Make this site exactly what `snapshot` was, whichever site it was
+        taken from (its events and the clock are left alone)."""
+        self.fake.sites.restore(self.site_id, snapshot)
+
     def events(self) -> list[dict[str, Any]]:
         """Domain events recorded for this site, oldest first."""
         return [e.to_record() for e in self.fake.events.list(self.site_id)]
@@ -84,21 +103,25 @@ class GallerySite:
         """Stop the fake's clock at `at` (RFC3339 or datetime; default: now)."""
         instant = parse_time(at) if isinstance(at, str) else at
         self.fake.clock.freeze(instant)
+        self._send_webhooks()
         return self.fake.clock.now()
 
     def advance(self, seconds: float) -> datetime:
-        """Move the clock forward (freezing it first if it runs)."""
+        """Move the clock forward (freezing it first if it runs). Webhook
+        retries that become due are sent (before this returns in sync mode)."""
         self.fake.clock.advance(seconds)
+        self._send_webhooks()
         return self.fake.clock.now()
 
     def unfreeze(self) -> None:
         self.fake.clock.unfreeze()
+        self._send_webhooks()
 
     # --- the two ways in -----------------------------------------------------------
 
     def wsgi_client(self) -> requests.Session:
         """Another socket-free session like `client` (same data, same site)."""
-        session = wsgi_session(self.app, self.url, self.headers)
+        session = wsgi_session(self.app, self.url, self.headers, served=True)
         self._sessions.append(session)
         return session
 
@@ -137,7 +160,9 @@ class GallerySite:
     ) -> dict[str, Any]:
         """Add a gallery as the Editor would: a backend gallery plus a widget
         with the same id on `page`. Returns ``{gallery, widget}``."""
-        return self.fake.site.add_editor_gallery(self.site_id, gallery, page)
+        added = self.fake.site.add_editor_gallery(self.site_id, gallery, page)
+        self._send_webhooks()
+        return added
 
     def connect(self, widget_id: str, gallery_id: str | None) -> dict[str, Any]:
         """Show backend gallery `gallery_id` in a widget "from code" (None
@@ -158,12 +183,113 @@ class GallerySite:
     # --- teardown ---------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the clients, restore the clock as it was at setup, and drop
-        this site's data and events (no other site is touched)."""
+        """Close the clients and webhook receivers, drop this site's data,
+        events, webhooks and deliveries (no other site is touched), and
+        restore the clock and the webhook mode as they were at setup."""
         for session in self._sessions:
             session.close()
+        self._close_webhooks()
+        self.fake.drop_site(self.site_id)
         if self._clock_at_start is None:
             self.fake.clock.unfreeze()
         else:
             self.fake.clock.freeze(self._clock_at_start)
-        self.fake.drop_site(self.site_id)
+
+    # --- request journal and faults (docs/journal-and-faults.md) ---------------------
+    # Everything here is scoped to this test's site: its requests, its rules.
+
+    def requests(
+        self,
+        operation: str | None = None,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | str | None = None,
+        since: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """This site's journal entries, oldest first, as GET /_fake/requests
+        shows them. `path` is a pattern (``/galleries/*/items``); `status` a
+        number or a class such as ``"4xx"``; `since` a sequence number."""
+        verify.check_operation(operation)
+        exact, klass = _status_filter(status)
+        query = Query(
+            site_id=self.site_id,
+            operation=operation,
+            method=method.upper() if method else None,
+            path=path,
+            status=exact,
+            status_class=klass,
+            since=since,
+        )
+        return [e.to_record() for e in self.fake.journal.select(query)]
+
+    def _journal(self) -> tuple[list[dict[str, Any]], int]:
+        journal = self.fake.journal
+        if not journal.enabled:
+            raise verify.JournalIncomplete(
+                "the request journal is off (setting JOURNAL=false): nothing to "
+                "assert on"
+            )
+        return self.requests(), journal.dropped_for(self.site_id)
+
+    def assert_called(
+        self,
+        operation: str,
+        times: int | None = None,
+        json: Any = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Assert that this site called `operation` (exactly `times` times, if
+        given) with a request body containing `json` and a query holding
+        `query`; returns the matching entries. A failure lists the closest
+        entries and what differed."""
+        verify.check_operation(operation)
+        records, dropped = self._journal()
+        wanted = verify.UNSET if json is None else json
+        return verify.verify_called(
+            records, self.site_id, dropped, operation, times, wanted, query
+        )
+
+    def assert_not_called(self, operation: str) -> None:
+        """Assert that this site never called `operation`."""
+        verify.check_operation(operation)
+        records, dropped = self._journal()
+        verify.verify_not_called(records, self.site_id, dropped, operation)
+
+    def clear_requests(self) -> int:
+        """Forget this site's journal entries; returns how many."""
+        return self.fake.journal.clear(self.site_id)
+
+    def fault(self, operation: str | None = None, **options: Any) -> FaultHandle:
+        """Add a fault rule for this site: `operation` and/or `method`, `path`,
+        `prefix`; `status`, `code`, `message`, `body`, `headers`, `delay_ms`
+        (ms or (min, max)), `connection` ("reset", "empty", "truncate");
+        `times`, `after`, `probability`, `seed`. Returns its handle (a context
+        manager that removes it)."""
+        spec = build_rule(self.site_id, operation, **options)
+        return FaultHandle(self.fake, self.fake.faults.add(spec).id)
+
+    def fail_next(
+        self, operation: str, status: int = 503, times: int = 1, **options: Any
+    ) -> FaultHandle:
+        """Fail the next `times` calls of `operation` with `status` (a
+        Wix-shaped body); ``with fakegallery.fail_next("createGalleryItem"):``."""
+        return self.fault(operation, status=status, times=times, **options)
+
+    def faults(self) -> list[dict[str, Any]]:
+        """This site's fault rules with their counters."""
+        return [r.to_record() for r in self.fake.faults.list(self.site_id)]
+
+
+def _status_filter(status: int | str | None) -> tuple[int | None, int | None]:
+    """(exact status, status class) of a `status` filter: 404 or "4xx"."""
+    if status is None:
+        return None, None
+    text = str(status).strip().lower()
+    if len(text) == 3 and text.endswith("xx") and text[0] in "12345":
+        return None, int(text[0])
+    if text.isdigit():
+        return int(text), None
+    raise ValueError(
+        f"status must be a number such as 404 or a class such as '4xx', not {status!r}"
+    )

@@ -121,7 +121,9 @@ class FakeGalleryServer:
 
     def stop(self) -> None:
         """Close every channel from inside the server loop, end the loop and the
-        worker threads, and close the listening socket. Takes milliseconds."""
+        worker threads, close the listening socket and stop the fake's
+        background sender. Takes milliseconds (up to an in-progress webhook
+        attempt's timeout in async mode)."""
         server, thread = self._server, self._thread
         if server is None or thread is None:
             return
@@ -139,6 +141,7 @@ class FakeGalleryServer:
         else:
             close_all()
         server.task_dispatcher.shutdown(timeout=READY_TIMEOUT)
+        self.fake.close()  # the async webhook sender, if one runs
         self._server = None
         self._thread = None
         if thread.is_alive():

@@ -3,6 +3,7 @@ same thread: the same client code as over HTTP, without a socket or a server."""
 
 from __future__ import annotations
 
+import http.client
 import io
 import sys
 from collections.abc import Callable, Mapping
@@ -10,9 +11,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
-from requests.adapters import BaseAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
+from urllib3.exceptions import ProtocolError
+
+from ..web.connection import ConnectionDropped
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication as WsgiApp
@@ -22,11 +26,16 @@ class WSGIAdapter(BaseAdapter):
     """Mount it on a `requests.Session` for a base URL; every request to that
     URL runs through `app` in-process. Headers, body, query string, status and
     response headers travel as over HTTP; cookies and streaming uploads of
-    unknown length are not supported (the fake needs neither)."""
+    unknown length are not supported (the fake needs neither).
 
-    def __init__(self, app: WsgiApp) -> None:
+    A request with a `timeout` goes to `timed` when one is given (a real
+    HTTP adapter, for an app that a server also serves at that URL): a
+    timeout is then a real one, e.g. against a delaying fault rule."""
+
+    def __init__(self, app: WsgiApp, timed: BaseAdapter | None = None) -> None:
         super().__init__()
         self.app = app
+        self.timed = timed
 
     def send(
         self,
@@ -37,6 +46,8 @@ class WSGIAdapter(BaseAdapter):
         cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
+        if timeout is not None and self.timed is not None:
+            return self.timed.send(request, stream, timeout, verify, cert, proxies)
         environ = self._environ(request)
         captured: dict[str, Any] = {}
 
@@ -47,7 +58,10 @@ class WSGIAdapter(BaseAdapter):
             return chunks.append
 
         chunks: list[bytes] = []
-        result = self.app(environ, start_response)
+        try:
+            result = self.app(environ, start_response)
+        except ConnectionDropped as drop:
+            raise dropped(drop, request) from None
         try:
             chunks.extend(result)
         finally:
@@ -57,7 +71,9 @@ class WSGIAdapter(BaseAdapter):
         return self._response(request, captured, b"".join(chunks))
 
     def close(self) -> None:
-        """Nothing to release: there is no connection."""
+        """Only the adapter of timed requests has connections to release."""
+        if self.timed is not None:
+            self.timed.close()
 
     @staticmethod
     def _environ(request: requests.PreparedRequest) -> dict[str, Any]:
@@ -113,16 +129,45 @@ class WSGIAdapter(BaseAdapter):
         return response
 
 
+def dropped(
+    drop: ConnectionDropped, request: requests.PreparedRequest
+) -> requests.RequestException:
+    """The exception `requests` raises when a real socket suffers the
+    connection fault of a fault rule (docs/journal-and-faults.md)."""
+    if drop.kind == "truncate":
+        length = next(
+            (int(v) for k, v in drop.headers if k.lower() == "content-length"),
+            len(drop.body) * 2,
+        )
+        short = http.client.IncompleteRead(drop.body, length - len(drop.body))
+        return requests.exceptions.ChunkedEncodingError(
+            ProtocolError(f"Connection broken: {short!r}", short), request=request
+        )
+    reason: OSError
+    if drop.kind == "reset":
+        reason = ConnectionResetError(104, "Connection reset by peer")
+    else:
+        reason = http.client.RemoteDisconnected(
+            "Remote end closed connection without response"
+        )
+    return requests.exceptions.ConnectionError(
+        ProtocolError("Connection aborted.", reason), request=request
+    )
+
+
 def wsgi_session(
     app: WsgiApp,
     base_url: str = "http://fakegallery.local",
     headers: Mapping[str, str] | None = None,
+    served: bool = False,
 ) -> requests.Session:
     """A `requests.Session` whose requests to `base_url` run through `app`
-    without sockets (`trust_env` off: no proxy lookup)."""
+    without sockets (`trust_env` off: no proxy lookup). `served`: a server
+    serves `app` at `base_url`, so requests with a timeout go to it."""
     session = requests.Session()
     session.trust_env = False
-    session.mount(base_url.rstrip("/") + "/", WSGIAdapter(app))
+    timed = HTTPAdapter() if served else None
+    session.mount(base_url.rstrip("/") + "/", WSGIAdapter(app, timed))
     if headers:
         session.headers.update(headers)
     return session

@@ -5,8 +5,10 @@ errors included, is JSON, errors in the Wix shape (docs/behaviour.md §7.1). An
 area that serves pages (a dashboard) registers its own renderer for its own
 path prefix; nothing here rewrites another area's answers. Routing failures
 (404, 405, redirects) have no blueprint yet, so the app-level handlers pick the
-area by path. The outermost WSGI guard turns a failure outside Flask (in a
-middleware such as the wire log) into the same JSON 500.
+area by path; a 404 names the closest known route (web/nearest.py). The WSGI
+guard turns a failure outside Flask (in a middleware such as the journal's
+capture) into the same JSON 500; only the connection-fault layer
+(web/connection.py) sits outside it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,16 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from ..errors import FakeGalleryError, Internal, from_http
+from ..errors import (
+    FakeGalleryError,
+    HttpRefusal,
+    Internal,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+)
+from .capture import ERROR_CODE
+from .nearest import RouteHints
 from .routing import RULE_CLASS
 
 if TYPE_CHECKING:
@@ -44,6 +55,9 @@ def render_json(error: FakeGalleryError) -> Response:
     location = error.data.get("location")
     if location and 300 <= error.status < 400:
         response.headers["Location"] = location
+    retry_after = error.data.get("retryAfter") if error.status == 429 else None
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)  # RFC 9110 §10.2.3
     return response
 
 
@@ -72,6 +86,12 @@ class FakeFlask(Flask):
     def area(self, path: str) -> Area:
         return next(a for a in self.areas if path.startswith(a.prefix))
 
+    def render(self, error: FakeGalleryError) -> Response:
+        """`error` as the area of the current request answers it."""
+        # For the request journal (web/capture.py): the code of this answer.
+        request.environ[ERROR_CODE] = error.code
+        return self.area(request.path).render(error)
+
     def make_default_options_response(self) -> Response:
         response = super().make_default_options_response()
         out = Response(b"{}", status=200, mimetype="application/json")
@@ -81,23 +101,33 @@ class FakeFlask(Flask):
     def handle_http_exception(self, e: HTTPException) -> Any:
         if isinstance(e, RequestRedirect):
             # Flask hands routing redirects back untouched (an HTML page).
-            return self.area(request.path).render(
-                from_http(e, request.method, request.path)
-            )
+            return self.render(from_http(e, request.method, request.path))
         return super().handle_http_exception(e)
 
 
-def install(app: FakeFlask, record: Callable[[BaseException], None]) -> None:
-    """Register the error handlers; `record` keeps unexpected exceptions."""
+def install(
+    app: FakeFlask,
+    record: Callable[[BaseException], None],
+    hints: RouteHints | None = None,
+) -> None:
+    """Register the error handlers; `record` keeps unexpected exceptions; a 404
+    for an unknown route names the closest of `hints` (docs/behaviour.md §5.13)."""
 
     @app.errorhandler(FakeGalleryError)
     def _fake_error(error: FakeGalleryError) -> Response:
-        return app.area(request.path).render(error)
+        return app.render(error)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
         refusal = from_http(error, request.method, request.path)
-        return app.area(request.path).render(refusal)
+        if hints is not None and type(refusal) is NotFound:
+            closest = hints.closest(request.method, request.path)
+            if closest is not None:
+                refusal = NotFound(
+                    f"{refusal.description}; the closest known route is {closest}",
+                    {"closestRoute": closest},
+                )
+        return app.render(refusal)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
@@ -105,7 +135,7 @@ def install(app: FakeFlask, record: Callable[[BaseException], None]) -> None:
         # the pytest plugin can fail the test that caused it.
         log.exception("unexpected error in %s %s", request.method, request.path)
         record(error)
-        return app.area(request.path).render(internal(error))
+        return app.render(internal(error))
 
 
 def internal(error: BaseException) -> Internal:
@@ -113,8 +143,8 @@ def internal(error: BaseException) -> Internal:
 
 
 class Guard:
-    """The outermost WSGI layer: an exception that escapes everything inside
-    (a middleware's bug, a broken wire-log file) is still a JSON 500."""
+    """The WSGI error layer: an exception that escapes everything inside (a
+    middleware's bug, a broken wire-log file) is still a JSON 500."""
 
     def __init__(
         self, app: WSGIApplication, record: Callable[[BaseException], None]
@@ -146,3 +176,27 @@ class Guard:
             exc_info = sys.exc_info() if started else None
             start_response("500 INTERNAL SERVER ERROR", headers, exc_info)
             return [body]
+
+
+def from_http(error: HTTPException, method: str, path: str) -> FakeGalleryError:
+    """The fake's error for an exception werkzeug raised while routing or
+    reading a request."""
+    status = error.code or 500
+    if status == 404:
+        return NotFound(f"no endpoint at {method} {path}")
+    if status == 405:
+        allowed = sorted(getattr(error, "valid_methods", None) or ())
+        return MethodNotAllowed(
+            f"{method} is not allowed on {path}; use {', '.join(allowed)}",
+            {"allowed": allowed},
+        )
+    if status == 413:
+        return PayloadTooLarge(
+            f"the request body is larger than the limit ({error.description})"
+        )
+    location = getattr(error, "new_url", None)
+    if location:
+        return HttpRefusal(
+            status, f"{path} moved to {location}", {"location": location}
+        )
+    return HttpRefusal(status, error.description or str(error))

@@ -11,11 +11,15 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from flask import Response, request
 
-from ..errors import FORMAT, MAX, MIN, REQUIRED_FIELD, InvalidArgument
+from ..errors import FORMAT, MAX, MIN, REQUIRED_FIELD, FieldViolation, InvalidArgument
+from ..gallery.loose import load_relaxed
 from ..state.clock import GUID_RE
 
 if TYPE_CHECKING:
     from marshmallow import Schema
+
+#: Loose mode's record of the rules it relaxed in one request; None is strict.
+Relaxed = list[FieldViolation] | None
 
 
 def ok(body: Any) -> Response:
@@ -26,35 +30,61 @@ def ok(body: Any) -> Response:
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
 
 
-def int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
-    """A numeric query parameter; non-numeric or out of range → 400."""
+def _refuse(error: InvalidArgument, relaxed: Relaxed) -> None:
+    """Raise `error` in strict mode; in loose mode note the rule instead."""
+    if relaxed is None:
+        raise error
+    relaxed.extend(error.violations)
+
+
+def int_arg(
+    name: str,
+    default: int,
+    low: int,
+    high: int | None = None,
+    relaxed: Relaxed = None,
+) -> int:
+    """A numeric query parameter; non-numeric or out of range → 400. Loose
+    mode takes the default for a non-number, the minimum for a value below
+    it, and a value above the maximum as it is."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
     try:
-        # int() alone also takes "1_0" and non-ASCII digits ("٣", "１").
-        if not _DECIMAL.fullmatch(raw):
-            raise ValueError(raw)
-        value = int(raw)
+        # int() alone also takes "1_0" and non-ASCII digits ("٣", "１"); and
+        # refuses over 4300 digits (ValueError).
+        value = int(raw) if _DECIMAL.fullmatch(raw) else None
     except ValueError:
-        raise InvalidArgument.one(
+        value = None
+    if value is None:
+        error = InvalidArgument.one(
             name, f"must be an integer, got {raw!r}", FORMAT, type="int32"
-        ) from None
+        )
+        _refuse(error, relaxed)
+        return default
     if value < low:
-        raise InvalidArgument.one(name, f"must be at least {low}", MIN, min=low)
+        _refuse(
+            InvalidArgument.one(name, f"must be at least {low}", MIN, min=low), relaxed
+        )
+        return low
     if high is not None and value > high:
-        raise InvalidArgument.one(name, f"must be at most {high}", MAX, max=high)
+        _refuse(
+            InvalidArgument.one(name, f"must be at most {high}", MAX, max=high), relaxed
+        )
     return value
 
 
-def guid(name: str, value: str) -> str:
-    """Path ids are GUIDs (docs/behaviour.md §7.4)."""
+def guid(name: str, value: str, relaxed: Relaxed = None) -> str:
+    """Path ids are GUIDs (docs/behaviour.md §7.4). Loose mode takes any id
+    (an unknown one is then a 404)."""
     if not GUID_RE.fullmatch(value):  # `$` alone lets a final \n through
-        raise InvalidArgument.one(name, "must be a GUID", FORMAT, type="GUID")
+        _refuse(
+            InvalidArgument.one(name, "must be a GUID", FORMAT, type="GUID"), relaxed
+        )
     return value
 
 
-def guid_list(name: str) -> list[str]:
+def guid_list(name: str, relaxed: Relaxed = None) -> list[str]:
     """A repeated query key of GUIDs; commas also separate them."""
     ids = [
         part.strip()
@@ -63,7 +93,7 @@ def guid_list(name: str) -> list[str]:
         if part.strip()
     ]
     for index, item_id in enumerate(ids):
-        guid(f"{name}[{index}]", item_id)
+        guid(f"{name}[{index}]", item_id, relaxed)
     return ids
 
 
@@ -80,17 +110,15 @@ def json_body() -> Any:
         ) from None
 
 
-def body(schema: Schema) -> dict[str, Any]:
+def body(schema: Schema, relaxed: Relaxed = None) -> dict[str, Any]:
     """The JSON body, validated. Path parameters repeated in it are accepted and
-    ignored: the path wins (docs/behaviour.md §2.7)."""
+    ignored: the path wins (docs/behaviour.md §2.7). `relaxed`: loose mode."""
     data = json_body()
     if not isinstance(data, dict):
         raise InvalidArgument.one(
             "body", "must be a JSON object", FORMAT, type="object"
         )
-    from ..gallery import schemas  # marshmallow: only once a body is validated
-
-    return schemas.load(schema, data)
+    return load_relaxed(schema, data, relaxed)
 
 
 def control_site(default_site_id: str | None) -> str:
