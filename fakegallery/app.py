@@ -22,7 +22,6 @@ from .fake import FakeGallery, current_fake, init_app
 from .gallery import routes as api
 from .live import routes as live
 from .openapi import routes as openapi
-from .seeding import fixtures
 from .web import guard, policy
 from .web.capture import Capture, JournalSink, Sink
 from .web.connection import ConnectionFaults
@@ -86,6 +85,8 @@ def _start_data(
     with fake.lock:
         if durable is None or durable.fresh:
             if fake.settings.fixtures:
+                from .seeding import fixtures  # only when there are fixtures
+
                 fixtures.load(fake, fake.settings.fixtures)
             if populate is not None:
                 populate(fake)

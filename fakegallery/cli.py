@@ -8,16 +8,15 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .app import create_app, get_fake
 from .cli_options import parse_settings, warn_if_exposed
 from .errors import FakeGalleryError, StorageFailed
-from .seeding.fixtures import FixtureError, builtin_dir
 from .transfer import commands
 
 if TYPE_CHECKING:
@@ -33,7 +32,29 @@ def fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group. A command listed in `lazy` is imported only when it
+    runs (or help lists it): `serve` starts without the parity harness and
+    its HTTP client (docs/performance.md, cold start)."""
+
+    #: command → (module, attribute)
+    lazy = {
+        "demo": ("fakegallery.seeding.cli", "demo_command"),
+        "parity": ("fakegallery.parity.cli", "parity"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = self.lazy.get(cmd_name)
+        if where is not None:
+            command: click.Command = getattr(import_module(where[0]), where[1])
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fakegallery")
 def main() -> None:
     """A local fake of the Wix Pro Gallery REST API."""
@@ -179,6 +200,7 @@ def serve(
     """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM.
     Loopback only unless --host says otherwise (docs/control-plane.md,
     "Safety")."""
+    from .app import create_app, get_fake
     from .web import serving
 
     config: dict[str, Any] = dict(parse_settings(settings, fail))
@@ -205,13 +227,17 @@ def serve(
         fail("--import starts from an export: leave out --fixtures and --demo")
     start = None if import_file is None else commands.import_at_start(import_file)
     if fixture_refs or not (no_fixtures or demo_galleries is not None or start):
+        from .seeding.fixtures import builtin_dir
+
         config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
     if demo_galleries is not None:
         start = _demo(demo_galleries, demo_items)
     try:
         app = create_app(config, populate=start)
-    except (FixtureError, ValueError, StorageFailed, FakeGalleryError) as exc:
-        fail(str(exc))  # FakeGalleryError: a missing extra (--demo without Faker)
+    except (ValueError, StorageFailed, FakeGalleryError) as exc:
+        # FixtureError is a ValueError; FakeGalleryError: a missing extra
+        # (--demo without Faker)
+        fail(str(exc))
     fake = get_fake(app)
     if fake.durable is not None:
         wanted = "FIXTURES" in config or start is not None
@@ -265,14 +291,5 @@ def _demo(galleries: int, items: int) -> Callable[[FakeGallery], None]:
     return load
 
 
-def _add_commands() -> None:
-    from .parity.cli import parity
-    from .seeding.cli import demo_command
-
-    main.add_command(demo_command)
-    main.add_command(parity)
-    main.add_command(commands.export_command)
-    main.add_command(commands.import_command)
-
-
-_add_commands()
+main.add_command(commands.export_command)
+main.add_command(commands.import_command)

@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import random
+
+import orjson
+import pytest
+
 from fakegallery.state import events as ev
 
 SITE = "5a1e0c7d-1111-4222-8333-944455566677"  # the site of the `api` fixture
@@ -172,3 +177,51 @@ def test_entity_fqdn_setting_refuses_other_values():
 
     with pytest.raises(SettingsError, match="EVENT_ENTITY_FQDN must be one of"):
         create_app({"EVENT_ENTITY_FQDN": "wix.pro_gallery"})
+
+
+def _event(site: str, gallery: str, n: int) -> ev.Event:
+    return ev.Event.of(
+        id=f"e{n}",
+        event_type=ev.ITEM_CREATED,
+        site_id=site,
+        entity_id=gallery,
+        event_time="2026-01-01T00:00:00.000000Z",
+        body={"actionEvent": {"body": {"itemId": f"i{n}"}}},
+    )
+
+
+@pytest.mark.parametrize("max_events", [1, 7, 1000])
+def test_drop_site_keeps_every_other_event_in_order(max_events: int) -> None:
+    """Against a plain list: publish appends and drops the oldest beyond the
+    bound (at least one: the newest is always kept), drop_site filters."""
+    log = ev.EventLog(max_events=max_events)
+    model: list[str] = []
+    rng = random.Random(max_events)
+    sites = ["s1", "s2", "s3"]
+    for n in range(200):
+        if rng.random() < 0.1:
+            site = rng.choice([*sites, "nobody"])
+            log.drop_site(site)
+            model = [e for e in model if not e.startswith(site)]
+        else:
+            # runs of one site (a test's writes) between interleaved ones
+            site = sites[n // 10 % 3] if n < 100 else rng.choice(sites)
+            log.publish(_event(site, f"g-{site}", n))
+            model = [*model, f"{site}:{n}"][-max_events:]
+        assert [f"{e.site_id}:{e.id[1:]}" for e in log.list()] == model
+    log.drop_site("s2")
+    log.publish(_event("s2", "g-s2", 999))
+    assert [e.sequence for e in log.list("s2")] == [1]  # sequences went too
+
+
+def test_drop_site_after_restore_and_payload_is_compact() -> None:
+    log = ev.EventLog()
+    for n in range(5):
+        log.publish(_event("s1" if n % 2 else "s2", "g", n))
+    restored = ev.EventLog()
+    restored.restore(orjson.loads(orjson.dumps(log.dump())))
+    restored.drop_site("s1")
+    assert [e.id for e in restored.list()] == ["e0", "e2", "e4"]
+    event = restored.list()[0]
+    assert event.payload == b'{"actionEvent":{"body":{"itemId":"i0"}}}'
+    assert event.body == {"actionEvent": {"body": {"itemId": "i0"}}}

@@ -16,7 +16,7 @@ from marshmallow import Schema, ValidationError
 
 from fakegallery.gallery import schemas
 from fakegallery.gallery.fastload import fast_load
-from fakegallery.live.routes import CONNECT, EDITOR_GALLERY
+from fakegallery.live.bodies import CONNECT, EDITOR_GALLERY
 
 GUID = "0b0b0b0b-1111-4222-8333-944455566677"
 IMAGE = {

@@ -11,7 +11,9 @@ import pytest
 
 from fakegallery import create_app, get_fake
 from fakegallery.seeding import fixtures as fx
+from fakegallery.seeding import shipped
 from fakegallery.testing.handle import GallerySite
+from fakegallery.transfer.document import export
 
 LARGE_SITE = "b1a2c3d4-2525-4250-8250-000000000250"
 CLASSIC_SITE = "c1a55c00-5111-4de5-b0a1-5e1d5e5110e5"
@@ -31,6 +33,53 @@ def test_every_shipped_fixture_loads(name: str) -> None:
     assert [g["id"] for g in state["galleries"]] == [g["id"] for g in raw["galleries"]]
     for gallery, source in zip(state["galleries"], raw["galleries"], strict=True):
         assert gallery["totalItems"] == len(source["items"])
+
+
+@pytest.mark.parametrize("name", fx.builtin_names())
+def test_shipped_fixture_is_checked_validates_to_itself(name: str) -> None:
+    """seeding/shipped.py loads these bytes without validating them: that is
+    only sound while validation changes nothing in them (the next test shows
+    that the stored state is then the same, byte for byte)."""
+    data = (fx.builtin_dir() / f"{name}.json").read_bytes()
+    raw = orjson.loads(data)
+    canonical = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+    validated = orjson.dumps(fx.validate(raw, name), option=orjson.OPT_SORT_KEYS)
+    assert validated == canonical, f"{name}.json must be in the validated shape"
+    assert shipped.CHECKED.get(f"{name}.json") == shipped.digest(data), (
+        f"fixtures/{name}.json changed: once it validates to itself and the "
+        f"next test passes, put {shipped.digest(data)!r} in "
+        "fakegallery/seeding/shipped.py"
+    )
+
+
+@pytest.mark.parametrize("name", fx.builtin_names())
+def test_shipped_fixture_checked_load_equals_validated_load(
+    name: str, tmp_path: Path
+) -> None:
+    copy = tmp_path / f"{name}.json"  # outside fixtures/: validated as always
+    copy.write_bytes((fx.builtin_dir() / f"{name}.json").read_bytes())
+    settings = {"SEED": 1, "FROZEN_TIME": "2026-01-01T00:00:00Z"}
+    checked = get_fake(create_app({**settings, "FIXTURES": [name]}))
+    validated = get_fake(create_app({**settings, "FIXTURES": [str(copy)]}))
+    [site_id] = checked.store.site_ids()
+    assert validated.store.site_ids() == [site_id]
+    # byte for byte: the stored JSON, key order included, media and pages
+    assert export(checked, site_ids=[site_id]) == export(validated, site_ids=[site_id])
+
+
+def test_changed_shipped_fixture_is_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = (fx.builtin_dir() / "basic.json").read_bytes()
+    changed = tmp_path / "basic.json"
+    changed.write_bytes(data.replace(b'"Travel"', b'{"not": "a name"}'))
+    monkeypatch.setattr(fx, "builtin_dir", lambda: tmp_path)
+    assert not shipped.checked(changed, changed.read_bytes(), tmp_path)
+    with pytest.raises(fx.FixtureError, match=r"basic\.json: galleries\[0\]\.name"):
+        fx.load(get_fake(create_app()), ["basic"])
+    monkeypatch.setattr(shipped, "CHECKED", {"basic.json": shipped.digest(data)})
+    (tmp_path / "basic.json").write_bytes(data)
+    assert shipped.checked(changed, data, tmp_path)
 
 
 def test_shipped_fixtures_fill_distinct_sites() -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+import urllib3
 from flask import Flask
 
 from fakegallery import create_app, get_fake
@@ -19,7 +21,7 @@ from fakegallery.gallery.api import GalleryApi
 from fakegallery.gallery.schemas import GUID_RE
 from fakegallery.testing.handle import GallerySite
 from fakegallery.testing.server import FakeGalleryServer, ServerError
-from fakegallery.testing.transport import wsgi_session
+from fakegallery.testing.transport import WSGIAdapter, wsgi_session
 
 BASIC_GALLERY = "6f1d8a52-3b7e-4c1a-9d2f-1a2b3c4d5e01"
 FROZEN = "2030-05-06T07:08:09Z"
@@ -82,16 +84,52 @@ def test_clock_helpers_drive_dates(fakegallery: GallerySite) -> None:
     )  # docs/behaviour.md §6.1: the clock's epoch seconds
 
 
+def test_client_socket_free_and_http_client_over_the_server(
+    fakegallery: GallerySite,
+) -> None:
+    # `client` runs the app in this thread: no connection is ever opened
+    adapter = fakegallery.client.get_adapter(fakegallery.api_url + "/galleries")
+    assert isinstance(adapter, WSGIAdapter)
+    created = fakegallery.client.post(
+        fakegallery.api_url + "/galleries", json={"gallery": {"name": "Direct"}}
+    )
+    assert created.status_code == 200
+    assert created.headers["Content-Type"] == "application/json"
+    assert created.headers["X-Wix-Request-Id"]
+    # `http_client()` goes through the server's socket to the same site
+    over_http = fakegallery.http_client()
+    assert over_http.trust_env is False
+    assert not isinstance(over_http.get_adapter(fakegallery.url), WSGIAdapter)
+    listed = over_http.get(fakegallery.api_url + "/galleries")
+    assert isinstance(listed.raw, urllib3.response.HTTPResponse)  # a real answer
+    assert [g["name"] for g in listed.json()["galleries"]] == ["Direct"]
+
+
+def test_client_timeout_is_real_against_a_delaying_fault(
+    fakegallery: GallerySite,
+) -> None:
+    """A call with `timeout=` goes over the socket, so the timeout fires as a
+    real one would (docs/testing.md); without it the call stays socket-free."""
+    fakegallery.fault("listGalleries", delay_ms=400)
+    url = fakegallery.api_url + "/galleries"
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        fakegallery.client.get(url, timeout=0.05)
+    slow = fakegallery.client.get(url)
+    assert slow.status_code == 200
+    assert not isinstance(slow.raw, urllib3.response.HTTPResponse)  # in-process
+    timed = fakegallery.client.get(url, timeout=5)
+    assert isinstance(timed.raw, urllib3.response.HTTPResponse)  # over the socket
+    assert timed.json() == slow.json()
+
+
 def test_wsgi_client_same_site_without_socket(fakegallery: GallerySite) -> None:
     direct = fakegallery.wsgi_client()
     created = direct.post(
         fakegallery.api_url + "/galleries", json={"gallery": {"name": "Direct"}}
     )
     assert created.status_code == 200
-    assert created.headers["Content-Type"] == "application/json"
-    assert created.headers["X-Wix-Request-Id"]
-    over_http = fakegallery.client.get(fakegallery.api_url + "/galleries").json()
-    assert [g["name"] for g in over_http["galleries"]] == ["Direct"]
+    over_http = fakegallery.http_client().get(fakegallery.api_url + "/galleries")
+    assert [g["name"] for g in over_http.json()["galleries"]] == ["Direct"]
 
 
 def test_wsgi_client_errors_and_query(fakegallery: GallerySite) -> None:

@@ -12,9 +12,9 @@ from flask import Blueprint, Response, request
 
 from ..errors import FORMAT, INVALID_ARGUMENT, MAX, FaultNotFound, InvalidArgument
 from ..fake import current_fake
+from ..gallery.operations import BY_ID
 from ..state.journal import Query
 from ..web.request import int_arg, json_body, ok
-from .fault_rules import OPERATION_IDS, parse_rule
 
 bp = Blueprint("journal", __name__, url_prefix="/_fake")
 
@@ -22,6 +22,7 @@ FILTERS = ("siteId", "operation", "method", "path", "status", "since", "limit")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 _STATUS = re.compile(r"([1-5])([0-9][0-9]|xx)")
+OPERATION_IDS = tuple(BY_ID)
 
 
 def _check_keys(known: tuple[str, ...]) -> None:
@@ -117,6 +118,8 @@ def clear_requests() -> Response:
 @bp.post("/faults")
 def add_fault() -> Response:
     """Add a fault rule; answers it with its id and counters."""
+    from .fault_rules import parse_rule  # the schemas: on first use
+
     spec = parse_rule(json_body())
     try:
         rule = current_fake().faults.add(spec)

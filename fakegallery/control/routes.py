@@ -49,7 +49,8 @@ def state() -> Response:
     """One site's galleries and items in wire shape (`?siteId=`, default site)."""
     fake = current_fake()
     site_id = request.args.get("siteId") or fake.settings.default_site_id or ""
-    return ok(fake.gallery.site_state(site_id))
+    state = fake.gallery.site_state_json(site_id)
+    return Response(state, status=200, mimetype="application/json")
 
 
 @bp.get("/events")

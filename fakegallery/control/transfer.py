@@ -12,7 +12,7 @@ from flask import Blueprint, Response, request
 
 from ..errors import FORMAT, REQUIRED_FIELD, InvalidArgument
 from ..fake import current_fake
-from ..transfer import checks, document, importing
+from ..transfer import document
 from ..web.request import json_body, ok
 
 bp = Blueprint("transfer", __name__, url_prefix="/_fake")
@@ -52,6 +52,8 @@ def export() -> Response:
 def import_document() -> Response:
     """Check the whole document, then replace everything (`mode=all`, the
     default) or only the sites it contains (`mode=sites`)."""
+    from ..transfer import checks, importing  # the schemas: on first use
+
     fake = current_fake()
     mode = request.args.get("mode", "all").strip() or "all"
     checked = checks.check_document(fake, json_body(), mode)
@@ -64,6 +66,8 @@ def put_state() -> Response:
     `GET /_fake/state` answers (a fixture). Live-site keys (`published`,
     `media`, `pages`) replace those parts when present and leave them alone
     when absent. Answers the site's new state."""
+    from ..transfer import checks, importing  # the schemas: on first use
+
     fake = current_fake()
     data = json_body()
     problems = checks.Problems()

@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response
 
 from ..errors import FORMAT, ONE_OF, REQUIRED_FIELD, InvalidArgument
 from ..fake import current_fake
-from ..gallery import schemas
 from ..state.clock import parse_time
 from ..web.request import guid
 from .security import check_origin, secure
@@ -26,7 +25,6 @@ bp.after_request(secure)
 HOME = "/_fake/ui/"
 #: Advancing further than this (about 300 years) is refused, not overflowed.
 MAX_ADVANCE = 1e10
-CREATE_ITEM = schemas.CreateGalleryItemRequest()
 
 
 def back() -> Response:
@@ -144,8 +142,11 @@ def upload() -> Response:
     if gallery_id:
         title = PurePosixPath(upload.filename).stem or None
         info = media.to_dict()["imageInfo"]
+        from ..gallery import schemas  # marshmallow: loaded on first use
+
         data = schemas.load(
-            CREATE_ITEM, {"item": {"title": title, "image": {"imageInfo": info}}}
+            schemas.CreateGalleryItemRequest(),
+            {"item": {"title": title, "image": {"imageInfo": info}}},
         )
         fake.gallery.create_gallery_item(site_id, gallery_id, data)
     return back()

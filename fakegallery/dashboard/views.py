@@ -103,19 +103,17 @@ def gallery_cards(fake: FakeGallery, site_id: str, start: int, stop: int) -> lis
     """Cards of galleries [start, stop) in the API's order (oldest first)."""
     files = uploaded(fake, site_id)
     with fake.lock:
-        galleries = fake.store.list_galleries(site_id)[start:stop]
+        galleries = fake.store.page_galleries(site_id, start, stop - start)
         cards = []
         for gallery in galleries:
-            items = fake.store.list_items(site_id, gallery.id)
+            items = fake.store.page_items(site_id, gallery.id, 0, MOSAIC)
             cards.append(
                 {
                     "id": gallery.id,
                     "name": gallery.name,
                     "created": gallery.created_date,
-                    "count": len(items),
-                    "mosaic": [
-                        tile(orjson.loads(i.body), files) for i in items[:MOSAIC]
-                    ],
+                    "count": fake.store.count_items(site_id, gallery.id),
+                    "mosaic": [tile(orjson.loads(i.body), files) for i in items],
                 }
             )
         return cards
@@ -152,16 +150,19 @@ def gallery_page(
     files = uploaded(fake, site_id)
     with fake.lock:
         gallery = fake.store.get_gallery(site_id, gallery_id)
-        items = fake.store.list_items(site_id, gallery_id)
-    pager = Pager.of(len(items), size, wanted)
+        count = fake.store.count_items(site_id, gallery_id)
+        pager = Pager.of(count, size, wanted)
+        shown = fake.store.page_items(
+            site_id, gallery_id, pager.start, pager.stop - pager.start
+        )
     info = {
         "id": gallery.id,
         "name": gallery.name,
         "created": gallery.created_date,
         "sortOrder": gallery.sort_order,
-        "count": len(items),
+        "count": count,
     }
-    return GalleryPage(info, items[pager.start : pager.stop], pager, files)
+    return GalleryPage(info, shown, pager, files)
 
 
 def item_page(

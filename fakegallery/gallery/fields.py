@@ -5,7 +5,6 @@ The field types are strict about JSON types; `load` turns the rule-coded message
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,12 +14,9 @@ import orjson
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
 
 from .. import errors as E
+from ..state.clock import GUID_RE as GUID_RE
 from ..state.clock import format_time, parse_time
 from .fastload import fast_load
-
-GUID_RE = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-)
 
 
 def rule(code: str, text: str, **data: Any) -> str:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from ..errors import ItemNotFound
 from ..state import events as ev
 from ..state.clock import format_time
@@ -51,10 +53,9 @@ class GalleryOperations(GalleryRules):
         each with its first `itemLimit` items; `totalGalleries` counts every
         gallery of the site."""
         with self.lock:
-            galleries = self.store.list_galleries(site_id)
-            page = galleries[offset : offset + limit]
+            page = self.store.page_galleries(site_id, offset, limit)
             return {
-                "totalGalleries": len(galleries),
+                "totalGalleries": self.store.count_galleries(site_id),
                 "galleries": [
                     self.gallery_wire(site_id, g, 0, item_limit) for g in page
                 ],
@@ -95,18 +96,13 @@ class GalleryOperations(GalleryRules):
                 store.list_items(site_id, source_id),
                 key=lambda i: (i.sort_order or 0.0, i.seq),
             )
-        galleries = {g.id: g.sort_order for g in store.list_galleries(site_id)}
         gallery_id = self.fresh_id(site_id)
         sort_order = spec.get("sortOrder")
         if sort_order is None:
-            sort_order = self.free_sort_order(set(galleries.values()))
-        self.check_unique(
-            site_id,
-            "gallery",
-            "on this site",
-            {**galleries, gallery_id: sort_order},
-            [gallery_id],
-        )
+            sort_order = self.free_sort_order(store.gallery_sort_orders(site_id))
+        other = store.gallery_holding(site_id, sort_order)
+        where = "on this site"
+        self.reject_taken(site_id, "gallery", where, gallery_id, sort_order, other)
         entries = spec.get("items", ())
         # A copy or a defaulted item must not take a sortOrder that an item of
         # the same request asks for (a 409 the caller could not avoid).
@@ -142,7 +138,7 @@ class GalleryOperations(GalleryRules):
                 site_id,
                 ev.ITEM_CREATED,
                 gallery_id,
-                {"item": item.wire()},
+                {"item": orjson.Fragment(item.body)},
                 at=at,
                 sequence=number,
             )
@@ -177,12 +173,10 @@ class GalleryOperations(GalleryRules):
         now = format_time(self.clock.now())
         name = spec.get("name", gallery.name)
         sort_order = spec.get("sortOrder", gallery.sort_order)
-        if "sortOrder" in spec:
-            galleries = {g.id: g.sort_order for g in store.list_galleries(site_id)}
-            galleries[gallery_id] = sort_order
-            self.check_unique(
-                site_id, "gallery", "on this site", galleries, [gallery_id]
-            )
+        if "sortOrder" in spec and sort_order is not None:
+            holder = store.gallery_holding(site_id, sort_order, gallery_id)
+            where = "on this site"
+            self.reject_taken(site_id, "gallery", where, gallery_id, sort_order, holder)
         current = {i.id: i for i in store.list_items(site_id, gallery_id)}
         entries = spec.get("items", ())
         taken = {i.sort_order for i in current.values()}
@@ -220,9 +214,12 @@ class GalleryOperations(GalleryRules):
         at = self.event_time()
         first = self.events.last_sequence(site_id, gallery_id) + 1
         bodies = [
-            (ev.ITEM_UPDATED, {"updatedItem": i.wire()}) for i in updated.values()
+            (ev.ITEM_UPDATED, {"updatedItem": orjson.Fragment(i.body)})
+            for i in updated.values()
         ]
-        bodies += [(ev.ITEM_CREATED, {"item": i.wire()}) for i in created]
+        bodies += [
+            (ev.ITEM_CREATED, {"item": orjson.Fragment(i.body)}) for i in created
+        ]
         events = [
             self.gallery_event_of(site_id, ev.GALLERY_UPDATED, new, total, at, first)
         ]

@@ -23,8 +23,7 @@ class ItemOperations(GalleryRules):
         self, site_id: str, gallery_id: str, item_offset: int, item_limit: int
     ) -> Body:
         """docs/behaviour.md §5.3: `{items}` only; no total and no paging metadata."""
-        items = self.store.list_items(site_id, gallery_id)
-        page = items[item_offset : item_offset + item_limit]
+        page = self.store.page_items(site_id, gallery_id, item_offset, item_limit)
         return {"items": [orjson.Fragment(i.body) for i in page]}
 
     def get_gallery_item(self, site_id: str, gallery_id: str, item_id: str) -> Body:
@@ -38,25 +37,20 @@ class ItemOperations(GalleryRules):
         entry = data["item"]
         store = self.store
         with self.lock:
-            current = {
-                i.id: i.sort_order for i in store.list_items(site_id, gallery_id)
-            }
+            taken = store.item_sort_orders(site_id, gallery_id)  # 404 first
             value = entry.get("sortOrder")
             if value is None:
-                value = self.free_sort_order(set(current.values()))
+                value = self.free_sort_order(taken)
             now = format_time(self.clock.now())
             new_id = self.fresh_id(site_id)
             item = self.new_item(gallery_id, entry, value, now, item_id=new_id)
-            self.check_unique(
-                site_id,
-                "item",
-                f"in gallery '{gallery_id}'",
-                {**current, item.id: value},
-                [item.id],
-            )
+            other = store.item_holding(site_id, gallery_id, value, None)
+            where = f"in gallery '{gallery_id}'"
+            self.reject_taken(site_id, "item", where, new_id, value, other)
             self.quota.admit_bytes(item_bytes(item))
             store.put_item(site_id, item)
-            self.item_event(site_id, ev.ITEM_CREATED, gallery_id, {"item": item.wire()})
+            body = {"item": orjson.Fragment(item.body)}
+            self.item_event(site_id, ev.ITEM_CREATED, gallery_id, body)
         return {"item": orjson.Fragment(item.body)}
 
     def update_gallery_item(
@@ -71,19 +65,15 @@ class ItemOperations(GalleryRules):
         with self.lock:
             old = store.get_item(site_id, gallery_id, item_id)
             item = self.patched_item(old, data["item"], format_time(self.clock.now()))
-            if "sortOrder" in data["item"]:
-                final = {
-                    i.id: i.sort_order for i in store.list_items(site_id, gallery_id)
-                }
-                final[item_id] = item.sort_order
-                self.check_unique(
-                    site_id, "item", f"in gallery '{gallery_id}'", final, [item_id]
-                )
+            value = item.sort_order
+            if "sortOrder" in data["item"] and value is not None:
+                other = store.item_holding(site_id, gallery_id, value, item_id)
+                where = f"in gallery '{gallery_id}'"
+                self.reject_taken(site_id, "item", where, item_id, value, other)
             self.quota.admit_bytes(item_bytes(item) - item_bytes(old))
             store.put_item(site_id, item)
-            self.item_event(
-                site_id, ev.ITEM_UPDATED, gallery_id, {"updatedItem": item.wire()}
-            )
+            body = {"updatedItem": orjson.Fragment(item.body)}
+            self.item_event(site_id, ev.ITEM_UPDATED, gallery_id, body)
         return {"item": orjson.Fragment(item.body)}
 
     def _delete_items(

@@ -11,12 +11,12 @@ ASCII-only `X-Fake-Violations` header, so a test sees what Wix would refuse.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-from marshmallow import Schema
+from typing import TYPE_CHECKING, Any
 
 from ..errors import FieldViolation, InvalidArgument
-from .fields import load, relaxing
+
+if TYPE_CHECKING:
+    from marshmallow import Schema
 
 HEADER = "X-Fake-Violations"
 #: The header stops listing past this many characters ("… N more").
@@ -47,6 +47,8 @@ def load_relaxed(
     only value rules is then accepted, and the rules strict mode would have
     enforced are appended to the list. Any other broken rule is still a 400,
     naming only the rules loose mode keeps."""
+    from .fields import load, relaxing  # marshmallow: once a body is validated
+
     try:
         return load(schema, data)
     except InvalidArgument as strict:

@@ -1,19 +1,14 @@
-"""The operations table: the one description of the Pro Gallery API.
-
-One `Operation` per Wix operation, its id the official SDK's method name. The
-routes (routes.py), the OpenAPI document (openapi/), the tests, the request
-journal and fault matching all read this table; adding an endpoint means one
-record here and one method on `GalleryApi` (api.py). Section numbers point to
-docs/behaviour.md.
-"""
+"""The operations table, the one description of the Pro Gallery API: one
+`Operation` per Wix operation, its id the official SDK's method name. Routes,
+OpenAPI, tests, the journal and fault matching all read it; an endpoint is one
+record here and one method on `GalleryApi` (api.py). § = docs/behaviour.md."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from marshmallow import Schema
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ..config import MANAGE, READ, Settings
 from ..errors import (
@@ -32,7 +27,9 @@ from ..errors import (
     SiteNotPublished,
     Unauthenticated,
 )
-from . import schemas as S
+
+if TYPE_CHECKING:
+    from marshmallow import Schema
 
 ErrorType = type[FakeGalleryError]
 
@@ -59,8 +56,7 @@ DEFAULT_ITEM_LIMIT = 50  # getGallery and listGalleryItems
 
 @dataclass(frozen=True, slots=True)
 class IntQuery:
-    """An integer query parameter with bounds; `high_setting` names the
-    setting that gives the upper bound instead of `high`."""
+    """An integer query parameter; `high_setting`: the setting bounding it."""
 
     name: str
     default: int
@@ -100,11 +96,20 @@ class Operation:
     #: (name in the path, field named in a 400 for a bad value)
     path_ids: tuple[tuple[str, str], ...] = ()
     query: tuple[Query, ...] = ()
-    body: type[Schema] | None = None
+    #: The request schema's class name in gallery/schemas.py (see `body`).
+    body_schema: str | None = None
     body_required: bool = True
     #: Errors beyond COMMON_ERRORS that the operation answers with.
     errors: tuple[ErrorType, ...] = ()
     deprecated: bool = False
+
+    @property
+    def body(self) -> type[Schema] | None:
+        """The body's schema, imported on first use (docs/performance.md)."""
+        if self.body_schema is None:
+            return None
+        module = import_module(".schemas", __package__)
+        return getattr(module, self.body_schema)  # type: ignore[no-any-return]
 
     @property
     def rule(self) -> str:
@@ -169,7 +174,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Create a gallery, with items or as a clone",
         "§5.5",
         "GalleryResponse",
-        body=S.CreateGalleryRequest,
+        body_schema="CreateGalleryRequest",
         body_required=False,
         errors=(GalleryNotFound, DuplicateSortOrder, QuotaExceeded),
     ),
@@ -196,7 +201,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "§5.6",
         "GalleryResponse",
         path_ids=(("galleryId", "gallery.id"),),
-        body=S.UpdateGalleryRequest,
+        body_schema="UpdateGalleryRequest",
         errors=(GalleryNotFound, ItemNotFound, DuplicateSortOrder, QuotaExceeded),
     ),
     Operation(
@@ -234,7 +239,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "§5.10",
         "ItemResponse",
         path_ids=(_GALLERY,),
-        body=S.CreateGalleryItemRequest,
+        body_schema="CreateGalleryItemRequest",
         errors=(GalleryNotFound, DuplicateSortOrder, QuotaExceeded),
     ),
     Operation(
@@ -265,7 +270,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "§5.9",
         "BulkDeleteGalleryItemsResponse",
         path_ids=(_GALLERY,),
-        body=S.BulkDeleteGalleryItemsRequest,
+        body_schema="BulkDeleteGalleryItemsRequest",
         errors=(GalleryNotFound,),
     ),
     Operation(
@@ -290,7 +295,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "§5.11",
         "ItemResponse",
         path_ids=(_GALLERY, ("itemId", "item.id")),
-        body=S.UpdateGalleryItemRequest,
+        body_schema="UpdateGalleryItemRequest",
         errors=(GalleryNotFound, ItemNotFound, DuplicateSortOrder, QuotaExceeded),
     ),
     Operation(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, g, request
 from werkzeug.routing import BaseConverter
@@ -20,6 +20,9 @@ from .auth import addressed_site, api_token, authorize
 from .faulting import apply_faults, check_rate
 from .loose import HEADER, header_value
 from .operations import OPERATIONS, GuidListQuery, IntQuery, Operation
+
+if TYPE_CHECKING:
+    from marshmallow import Schema
 
 # docs/behaviour.md §1: the documented prefix, the SDK's, and the one a custom
 # host gets.
@@ -45,7 +48,9 @@ def _drop_prefix(endpoint: str | None, values: dict[str, Any] | None) -> None:
 
 
 def _view(op: Operation) -> Callable[..., Response]:
-    schema = op.body() if op.body else None  # built once (~0.4 F per build)
+    # The schema is built once (~0.4 F per build), on the first request that
+    # needs it: reads never load marshmallow (docs/performance.md).
+    schemas: list[Schema] = []
 
     def view(**path: str) -> Response:
         """Faults → authorize → rate limit → path ids, query, body → handler
@@ -78,8 +83,12 @@ def _view(op: Operation) -> Callable[..., Response]:
             else:
                 assert isinstance(param, GuidListQuery)
                 args.append(guid_list(param.name, relaxed))
-        if schema is not None:
-            args.append(body(schema, relaxed))
+        if op.body_schema is not None:
+            if not schemas:
+                schema_class = op.body
+                assert schema_class is not None
+                schemas.append(schema_class())
+            args.append(body(schemas[0], relaxed))
         return ok(getattr(fake.gallery, op.handler)(site_id, *args))
 
     view.__name__ = op.id

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from ..errors import DuplicateSortOrder
+from ..state import compact
 from ..state import events as ev
 from ..state.clock import Clock, Ids, format_precise
 from ..state.events import EventLog
@@ -75,17 +76,17 @@ class GalleryRules:
     ) -> Body:
         """A gallery's wire shape; `items` is the requested page of stored JSON
         (orjson Fragments, never re-serialised), `totalItems` the full count."""
-        items = self.store.list_items(site_id, gallery.id)
-        page = items[item_offset : item_offset + item_limit] if with_items else ()
-        return gallery_entity(
-            gallery, len(items), [orjson.Fragment(i.body) for i in page]
-        )
+        total = self.store.count_items(site_id, gallery.id)
+        page: tuple[Item, ...] = ()
+        if with_items:
+            page = self.store.page_items(site_id, gallery.id, item_offset, item_limit)
+        return gallery_entity(gallery, total, [orjson.Fragment(i.body) for i in page])
 
     # --- ids and defaults -----------------------------------------------------------
 
     def free_sort_order(self, taken: Container[float | None]) -> float:
-        """The next default sortOrder, bumped past any value in `taken` (§6.1).
-        Pass a set: a request with many items builds it once, not per item."""
+        """The next default sortOrder, bumped past any value in `taken` (§6.1):
+        a set, or the store's index of a gallery's or a site's sortOrders."""
         value = self.clock.next_sort_order()
         while value in taken:
             value = self.clock.next_sort_order()
@@ -130,7 +131,7 @@ class GalleryRules:
             gallery_id=gallery_id,
             sort_order=sort_order,
             seq=self.store.next_seq(),
-            body=orjson.dumps(ordered(wire)),
+            body=compact.dumps(ordered(wire)),
         )
 
     def patched_item(self, item: Item, patch: Mapping[str, Any], now: str) -> Item:
@@ -141,7 +142,7 @@ class GalleryRules:
         wire["updatedDate"] = now
         sort_order = wire.get("sortOrder")
         return Item(
-            item.id, item.gallery_id, sort_order, item.seq, orjson.dumps(ordered(wire))
+            item.id, item.gallery_id, sort_order, item.seq, compact.dumps(ordered(wire))
         )
 
     # --- checks ---------------------------------------------------------------------
@@ -164,11 +165,25 @@ class GalleryRules:
                 other = next(
                     k for k, v in final.items() if v == value and k != entity_id
                 )
-                raise DuplicateSortOrder(
-                    f"sortOrder {value} of {kind} '{entity_id}' is already used by "
-                    f"{kind} '{other}' {where}",
-                    {"sortOrder": value, "id": entity_id, "conflictsWith": other},
-                )
+                self.reject_taken(site_id, kind, where, entity_id, value, other)
+
+    def reject_taken(
+        self,
+        site_id: str,
+        kind: str,
+        where: str,
+        entity_id: str,
+        value: Any,
+        other: str | None,
+    ) -> None:
+        """§6.1 for one entity whose sortOrder `value` entity `other` already
+        has (None: nobody has it); the store's indexes find `other`."""
+        if other is not None and self.switch(site_id, "reject_duplicate_sort_order"):
+            raise DuplicateSortOrder(
+                f"sortOrder {value} of {kind} '{entity_id}' is already used by "
+                f"{kind} '{other}' {where}",
+                {"sortOrder": value, "id": entity_id, "conflictsWith": other},
+            )
 
     def check_media(self, site_id: str, data: Mapping[str, Any]) -> None:
         """STRICT_MEDIA (docs/live-site.md, rule 5): every image of a validated
@@ -192,16 +207,16 @@ class GalleryRules:
         for item events (a default: docs/behaviour.md §8.1). `at` is its time
         (default: now); one write gives all its events one instant. The log
         numbers it on publishing; a `sequence` given ahead saves it a copy."""
-        return ev.Event(
-            self.ids.request_id(),
-            event_type,
-            site_id,
-            gallery_id,
-            at or self.event_time(),
-            body,
-            originated_from,
-            self.events.entity_fqdn,
-            sequence,
+        return ev.Event.of(
+            id=self.ids.request_id(),
+            event_type=event_type,
+            site_id=site_id,
+            entity_id=gallery_id,
+            event_time=at or self.event_time(),
+            body=body,
+            originated_from=originated_from,
+            entity_fqdn=self.events.entity_fqdn,
+            sequence=sequence,
         )
 
     def event_time(self) -> str:

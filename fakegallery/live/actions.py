@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FORMAT, InvalidArgument
-from ..gallery import schemas
 from ..gallery.media_check import image_ids, image_info
 from ..gallery.wire import editor_filenames
 from ..state.clock import Ids
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
 DEFAULT_PAGE = "home"
 
 Body = dict[str, Any]
-
-_EDITOR_GALLERY = schemas.CreateGalleryRequest()
 
 
 class LiveSite(LiveViews):
@@ -79,7 +76,9 @@ class LiveSite(LiveViews):
         `page` with the same id, both or neither. Returns `{gallery, widget}`."""
         if not isinstance(page, str) or not page.strip():
             raise InvalidArgument.one("page", "must be a non-empty string", FORMAT)
-        data = schemas.load(_EDITOR_GALLERY, {"gallery": dict(gallery or {})})
+        from . import bodies  # marshmallow: loaded on first use
+
+        data = bodies.load_editor_gallery({"gallery": dict(gallery or {})})
         spec = data.get("gallery") or {}
         if spec.get("items"):
             # every Editor upload names its file after its media id (§8.7)

@@ -11,28 +11,10 @@ from flask import Blueprint, Response, request
 
 from ..errors import REQUIRED_FIELD, InvalidArgument, MediaNotFound
 from ..fake import current_fake
-from ..gallery import schemas
 from ..web.request import body, control_site, guid, ok
 from .actions import DEFAULT_PAGE
 
 bp = Blueprint("live", __name__, url_prefix="/_fake")
-
-
-class EditorGalleryRequest(schemas.Base):
-    """`gallery` is the createGallery `gallery` object (validated the same way)."""
-
-    page = schemas.Str(validate=schemas.non_empty)
-    gallery = schemas.Dict(allow_none=True)
-
-
-class ConnectRequest(schemas.Base):
-    """`galleryId: null` shows the widget's own gallery again."""
-
-    galleryId = schemas.Guid(required=True, allow_none=True)
-
-
-EDITOR_GALLERY = EditorGalleryRequest()
-CONNECT = ConnectRequest()
 
 
 def site_id() -> str:
@@ -43,6 +25,8 @@ def site_id() -> str:
 @bp.post("/editor/galleries")
 def add_editor_gallery() -> Response:
     """Rule 1: a backend gallery and a widget on `page` with the same id."""
+    from .bodies import EDITOR_GALLERY  # marshmallow: loaded on first use
+
     data = body(EDITOR_GALLERY)
     page = data.get("page") or DEFAULT_PAGE
     created = current_fake().site.add_editor_gallery(
@@ -66,6 +50,8 @@ def live_widget(widget_id: str) -> Response:
 def connect(widget_id: str) -> Response:
     """Rule 3: show a backend gallery in the widget "from code"."""
     guid("widgetId", widget_id)
+    from .bodies import CONNECT
+
     gallery_id = body(CONNECT)["galleryId"]
     return ok(current_fake().site.connect(site_id(), widget_id, gallery_id))
 

@@ -8,7 +8,6 @@ from flask import Blueprint, Response, current_app
 from ..fake import current_fake
 from ..gallery.routes import PREFIXES
 from ..web.request import ok
-from .document import build
 
 bp = Blueprint("openapi", __name__, url_prefix="/_fake")
 
@@ -20,5 +19,7 @@ PATH = "/_fake/openapi.json"
 def openapi_json() -> Response:
     cache = current_app.extensions.setdefault("fakegallery.openapi", {})
     if "doc" not in cache:
+        from .document import build  # the schemas and marshmallow: on first use
+
         cache["doc"] = build(current_fake().settings, PREFIXES)
     return ok(cache["doc"])

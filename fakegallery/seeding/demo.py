@@ -116,10 +116,14 @@ class _Generator:
             "tags": {"values": self.faker.words(self.rng.randint(1, 4), unique=True)},
         }
         if self.rng.random() < 0.15:
+            url = self.faker.url() + self.faker.slug()
+            text = self.faker.word().title()
+            # the key order the schemas give (LinkSchema), so a shipped file
+            # made by `demo` loads byte for byte as validated (seeding/shipped.py)
             item["link"] = {
+                "text": text,
+                "url": url,
                 "type": "EXTERNAL",
-                "url": self.faker.url() + self.faker.slug(),
-                "text": self.faker.word().title(),
                 "target": "_blank",
             }
         if kind == "image":

@@ -32,6 +32,12 @@ _RFC3339 = re.compile(
 )
 
 
+#: What an id looks like: a GUID, any case (docs/behaviour.md §7.4).
+GUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+
+
 def parse_time(text: str) -> datetime:
     """Parse an RFC3339 instant (``Z`` or an offset) to an aware UTC datetime.
     Anything else, or an instant outside the years 1–9999 in UTC, is a

@@ -8,13 +8,16 @@ write answers). The webhook sender is such a subscriber.
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import orjson
+
+from . import compact
 
 Json = dict[str, Any]
 
@@ -43,25 +46,41 @@ ORIGINATED_FROM_GALLERY_DELETED = "Gallery Deleted"
 #: drops the oldest (settings EVENT_LOG_MAX_COUNT and EVENT_LOG_MAX_BYTES).
 MAX_EVENTS = 10_000
 MAX_EVENT_BYTES = 32 * 1024 * 1024
-#: What an event costs beyond its body's JSON bytes.
+#: What an event costs beyond its payload's JSON bytes.
 EVENT_OVERHEAD = 512
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
     """One domain event: `entity_id` is the gallery id, also for item events.
-    The log fills `entity_fqdn` and `sequence` when it publishes the event."""
+    The log fills `entity_fqdn` and `sequence` when it publishes the event.
+
+    `payload` is the JSON object whose members follow the envelope's (e.g.
+    ``{"actionEvent": {...}}``), kept as compact bytes: a recorded event costs
+    its JSON and little more (docs/performance.md, memory). `body` parses it."""
 
     id: str
     event_type: str
     site_id: str
     entity_id: str
     event_time: str
-    body: Json
+    payload: bytes
     originated_from: str | None = None
     entity_fqdn: str = ENTITY_FQDN
     #: `entityEventSequence`: 1, 2, 3 … per entity (gallery) of a site.
     sequence: int | None = None
+
+    @classmethod
+    def of(cls, *, body: Any, **fields: Any) -> Event:
+        """An event with `body` (JSON values; orjson Fragments of stored JSON
+        are taken as they are) as its payload."""
+        return cls(payload=compact.dumps(body), **fields)
+
+    @property
+    def body(self) -> Json:
+        """The payload as a fresh dict."""
+        body: Json = orjson.loads(self.payload)
+        return body
 
     @property
     def slug(self) -> str:
@@ -85,6 +104,10 @@ class Event:
         out.update(self.body)
         return out
 
+    def size(self) -> int:
+        """What the event counts for the log's byte bound."""
+        return EVENT_OVERHEAD + len(self.payload)
+
     def to_record(self) -> Json:
         """What /_fake/events lists: the fake's bookkeeping (`eventType`, also
         the webhook envelope's, and `siteId`) next to the untouched Wix
@@ -95,9 +118,25 @@ class Event:
             "domainEvent": self.to_dict(),
         }
 
-    def size(self) -> int:
-        """What the event counts for the log's byte bound."""
-        return EVENT_OVERHEAD + len(orjson.dumps(self.body))
+
+def _dumped(event: Event) -> Json:
+    """An event as plain JSON values (the payload parsed, as `body`)."""
+    return {
+        "id": event.id,
+        "event_type": event.event_type,
+        "site_id": event.site_id,
+        "entity_id": event.entity_id,
+        "event_time": event.event_time,
+        "body": event.body,
+        "originated_from": event.originated_from,
+        "entity_fqdn": event.entity_fqdn,
+        "sequence": event.sequence,
+    }
+
+
+def _restored(data: Json) -> Event:
+    fields = dict(data)
+    return Event.of(body=fields.pop("body"), **fields)
 
 
 Subscriber = Callable[[Event], None]
@@ -127,6 +166,10 @@ class EventLog:
         #: (site, entity) → the last entityEventSequence given; an entry goes
         #: with its gallery's deleted event, so live galleries bound it.
         self._sequences: dict[tuple[str, str], int] = {}
+        #: site → the (site, entity) keys of `_sequences` it has
+        self._site_keys: dict[str, set[tuple[str, str]]] = {}
+        #: site → how many of its events the log holds
+        self._counts: Counter[str] = Counter()
         self.dropped = 0
 
     # --- component ----------------------------------------------------------------
@@ -136,31 +179,48 @@ class EventLog:
             self._events.clear()
             self._bytes = 0
             self._sequences.clear()
+            self._site_keys.clear()
+            self._counts.clear()
             self.dropped = 0
 
     def drop_site(self, site_id: str) -> None:
+        """Forget the site's events and sequences. Its events are taken from
+        the newest end of the log: a test's site, dropped when the test ends,
+        costs what it recorded, not the log's size (docs/performance.md)."""
         with self._lock:
-            kept = [(e, n) for e, n in self._events if e.site_id != site_id]
-            self._events = deque(kept)
-            self._bytes = sum(n for _, n in kept)
-            for key in [k for k in self._sequences if k[0] == site_id]:
+            left = self._counts.pop(site_id, 0)
+            kept: list[tuple[Event, int]] = []
+            while left:
+                entry = self._events.pop()
+                if entry[0].site_id == site_id:
+                    left -= 1
+                    self._bytes -= entry[1]
+                else:
+                    kept.append(entry)
+            self._events.extend(reversed(kept))
+            for key in self._site_keys.pop(site_id, ()):
                 del self._sequences[key]
 
     def dump(self) -> Json:
         with self._lock:
             return {
-                "events": [asdict(e) for e, _ in self._events],
+                "events": [_dumped(e) for e, _ in self._events],
                 "sequences": [[s, e, n] for (s, e), n in self._sequences.items()],
                 "dropped": self.dropped,
             }
 
     def restore(self, data: Json) -> None:
-        events = [Event(**e) for e in data["events"]]
+        events = [_restored(e) for e in data["events"]]
         sequences = {(s, e): int(n) for s, e, n in data.get("sequences", ())}
+        site_keys: dict[str, set[tuple[str, str]]] = {}
+        for key in sequences:
+            site_keys.setdefault(key[0], set()).add(key)
         with self._lock:
             self._events.clear()
             self._bytes = 0
             self._sequences = sequences
+            self._site_keys = site_keys
+            self._counts = Counter()
             self.dropped = int(data.get("dropped", 0))
             self._keep(events)
 
@@ -202,8 +262,9 @@ class EventLog:
 
     def last_sequence(self, site_id: str, entity_id: str) -> int:
         """The entity's last entityEventSequence (0: none yet). A write that
-        builds many events ahead numbers them from here; `publish_many` keeps
-        an event that already has its number and FQDN as it is."""
+        builds many events ahead numbers them from here; `publish_many`
+        numbers every event again, to the same number when nothing came
+        between."""
         with self._lock:
             return self._sequences.get((site_id, entity_id), 0)
 
@@ -211,21 +272,18 @@ class EventLog:
         key = (event.site_id, event.entity_id)
         number = self._sequences.get(key, 0) + 1
         if event.event_type == GALLERY_DELETED:
-            self._sequences.pop(key, None)  # the entity's last event
+            if self._sequences.pop(key, None) is not None:  # its last event
+                self._site_keys[key[0]].discard(key)
         else:
             self._sequences[key] = number
-        if event.sequence == number and event.entity_fqdn == self.entity_fqdn:
-            return event
-        return Event(
-            event.id,
-            event.event_type,
-            event.site_id,
-            event.entity_id,
-            event.event_time,
-            event.body,
-            event.originated_from,
-            self.entity_fqdn,
-            number,
+            self._site_keys.setdefault(key[0], set()).add(key)
+        return replace(
+            event,
+            # one shared string per site and gallery, not one per event
+            site_id=sys.intern(event.site_id),
+            entity_id=sys.intern(event.entity_id),
+            entity_fqdn=self.entity_fqdn,
+            sequence=number,
         )
 
     def _keep(self, events: Iterable[Event]) -> None:
@@ -233,12 +291,16 @@ class EventLog:
             size = event.size()
             self._events.append((event, size))
             self._bytes += size
+            self._counts[event.site_id] += 1
         while len(self._events) > 1 and (
             len(self._events) > self.max_events or self._bytes > self.max_bytes
         ):
-            _, size = self._events.popleft()
+            oldest, size = self._events.popleft()
             self._bytes -= size
             self.dropped += 1
+            self._counts[oldest.site_id] -= 1
+            if not self._counts[oldest.site_id]:
+                del self._counts[oldest.site_id]
 
     def list(self, site_id: str | None = None) -> list[Event]:
         with self._lock:

@@ -9,6 +9,8 @@ from typing import Any
 
 import orjson
 
+from . import compact
+
 Json = dict[str, Any]
 
 #: What one stored gallery or item costs beyond its JSON bytes (the objects and
@@ -43,11 +45,10 @@ def restored_item(gallery_id: str, data: Json) -> Item:
     """An item of a dump: its `wire` JSON, or (from a data dir) its exact
     `body` bytes and `id`."""
     if "body" in data:
-        return Item(
-            data["id"], gallery_id, data["sortOrder"], data["seq"], data["body"]
-        )
+        body = bytes(memoryview(data["body"]))  # exact size (state/compact.py)
+        return Item(data["id"], gallery_id, data["sortOrder"], data["seq"], body)
     wire = data["wire"]
-    body = orjson.dumps(wire)
+    body = compact.dumps(wire)
     return Item(wire["id"], gallery_id, data["sortOrder"], data["seq"], body)
 
 

@@ -1,8 +1,16 @@
 """The in-memory, site-scoped store: galleries and items behind one lock.
 
-No rules, no HTTP, no events. Values are immutable (frozen dataclasses; items keep
-their wire JSON as bytes), so the store can hand them out without copying and no
-caller can change state outside the lock. `get_*` raise NotFound, never return None.
+No rules, no HTTP, no events. Values are immutable (frozen dataclasses in
+records.py; items keep their wire JSON as bytes), so the store can hand them out
+without copying and no caller can change state outside the lock. `get_*` raise
+NotFound, never return None.
+
+The indexes (every id of a site, the order of items and galleries, who holds a
+sortOrder) are updated by each write, so no single-item operation re-scans a
+gallery or a site (state/ordering.py, docs/performance.md). The store also counts
+what its data weighs (MAX_STORED_BYTES, state/quota.py) and stamps each write to
+a site, so an operation that prepares a large write outside the lock can tell
+whether the site changed meanwhile.
 
 Each change is reported to `changes` (state/component.py) with a key: a gallery
 is its id, an item is ``<gallery id>/<item id>`` (ids are GUIDs). Durable mode
@@ -13,34 +21,21 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterable
 from typing import Any, ClassVar
 
 from ..errors import GalleryNotFound, ItemNotFound
 from .component import NO_CHANGES, ChangeSink
+from .ordering import ItemOrder
 from .records import ENTRY_OVERHEAD as ENTRY_OVERHEAD
 from .records import Gallery as Gallery
 from .records import Item as Item
 from .records import gallery_bytes as gallery_bytes
 from .records import item_bytes as item_bytes
 from .records import restored_item
+from .site_data import SiteData
 
 Json = dict[str, Any]
-
-
-@dataclass(slots=True)
-class _Site:
-    galleries: dict[str, Gallery] = field(default_factory=dict)
-    items: dict[str, dict[str, Item]] = field(default_factory=dict)
-    #: gallery → (descending?, its items in that order): a cache.
-    ordered: dict[str, tuple[bool, tuple[Item, ...]]] = field(default_factory=dict)
-    #: Every gallery and item id of the site: `has_id` in O(1).
-    ids: set[str] = field(default_factory=set)
-    #: What the site's galleries and items count for MAX_STORED_BYTES.
-    bytes: int = 0
-    #: Changes on every write to the site (see `MemoryStore.stamp`).
-    stamp: int = 0
 
 
 class MemoryStore:
@@ -63,7 +58,7 @@ class MemoryStore:
             if callable(item_sort_desc)
             else lambda site_id: bool(item_sort_desc)
         )
-        self._sites: dict[str, _Site] = {}
+        self._sites: dict[str, SiteData] = {}
         self._seq = 0
         self.changes: ChangeSink = NO_CHANGES
         self._bytes = 0
@@ -116,21 +111,16 @@ class MemoryStore:
             }
 
     def restore(self, data: Json) -> None:
-        sites: dict[str, _Site] = {}
+        sites: dict[str, SiteData] = {}
         for site_id, galleries in data["sites"].items():
-            site = sites[site_id] = _Site()
+            site = sites[site_id] = SiteData()
             for g in galleries:
                 gallery = Gallery(
                     g["id"], g["name"], g["sortOrder"], g["createdDate"], g["seq"]
                 )
-                site.galleries[gallery.id] = gallery
-                items = (restored_item(gallery.id, i) for i in g["items"])
-                site.items[gallery.id] = {item.id: item for item in items}
-                site.ids.add(gallery.id)
-                site.ids.update(site.items[gallery.id])
-                site.bytes += gallery_bytes(gallery) + sum(
-                    map(item_bytes, site.items[gallery.id].values())
-                )
+                site.bytes += site.add_gallery(gallery)
+                items = [restored_item(gallery.id, i) for i in g["items"]]
+                site.bytes += site.add_items(gallery.id, items)
         with self.lock:
             for site in sites.values():
                 site.stamp = next(self._stamps)
@@ -138,6 +128,8 @@ class MemoryStore:
             self._seq = int(data["seq"])
             self._bytes = sum(site.bytes for site in sites.values())
             self.changes.changed(self.name)
+
+    # --- sites ----------------------------------------------------------------------
 
     def site_ids(self) -> list[str]:
         """The sites that hold at least one gallery."""
@@ -162,11 +154,6 @@ class MemoryStore:
         with self.lock:
             return self._bytes
 
-    def count_galleries(self, site_id: str) -> int:
-        with self.lock:
-            site = self._sites.get(site_id)
-            return len(site.galleries) if site is not None else 0
-
     def next_seq(self) -> int:
         with self.lock:
             self._seq += 1
@@ -178,13 +165,13 @@ class MemoryStore:
             site = self._sites.get(site_id)
             return site is not None and entity_id in site.ids
 
-    def _site(self, site_id: str) -> _Site:
+    def _site(self, site_id: str) -> SiteData:
         site = self._sites.get(site_id)
         if site is None:
-            site = self._sites[site_id] = _Site()
+            site = self._sites[site_id] = SiteData()
         return site
 
-    def _written(self, site: _Site, delta: int) -> None:
+    def _written(self, site: SiteData, delta: int) -> None:
         site.stamp = next(self._stamps)
         site.bytes += delta
         self._bytes += delta
@@ -196,11 +183,34 @@ class MemoryStore:
         breaks ties."""
         with self.lock:
             site = self._sites.get(site_id)
+            return site.gallery_order.all() if site is not None else []
+
+    def page_galleries(self, site_id: str, offset: int, limit: int) -> list[Gallery]:
+        """`limit` galleries from `offset` in `list_galleries` order."""
+        with self.lock:
+            site = self._sites.get(site_id)
+            return site.gallery_order.page(offset, limit) if site is not None else []
+
+    def count_galleries(self, site_id: str) -> int:
+        with self.lock:
+            site = self._sites.get(site_id)
+            return len(site.galleries) if site is not None else 0
+
+    def gallery_sort_orders(self, site_id: str) -> Container[float | None]:
+        """The sortOrders the site's galleries hold (read it under `lock`)."""
+        with self.lock:
+            site = self._sites.get(site_id)
+            return site.gallery_order if site is not None else frozenset()
+
+    def gallery_holding(
+        self, site_id: str, sort_order: float, exclude: str | None = None
+    ) -> str | None:
+        """The oldest gallery other than `exclude` with this sortOrder, if any."""
+        with self.lock:
+            site = self._sites.get(site_id)
             if site is None:
-                return []
-            return sorted(
-                site.galleries.values(), key=lambda g: (g.created_date, g.seq)
-            )
+                return None
+            return site.gallery_order.holder(sort_order, site.galleries, exclude)
 
     def get_gallery(self, site_id: str, gallery_id: str) -> Gallery:
         with self.lock:
@@ -213,12 +223,7 @@ class MemoryStore:
     def put_gallery(self, site_id: str, gallery: Gallery) -> None:
         with self.lock:
             site = self._site(site_id)
-            old = site.galleries.get(gallery.id)
-            site.galleries[gallery.id] = gallery
-            site.items.setdefault(gallery.id, {})
-            site.ids.add(gallery.id)
-            before = gallery_bytes(old) if old is not None else 0
-            self._written(site, gallery_bytes(gallery) - before)
+            self._written(site, site.add_gallery(gallery))
             self.changes.changed(self.name, site_id, gallery.id)
 
     def delete_gallery(self, site_id: str, gallery_id: str) -> tuple[Item, ...]:
@@ -227,13 +232,7 @@ class MemoryStore:
         with self.lock:
             removed = self.list_items(site_id, gallery_id)
             site = self._sites[site_id]
-            gallery = site.galleries.pop(gallery_id)
-            site.items.pop(gallery_id, None)
-            site.ordered.pop(gallery_id, None)
-            site.ids.discard(gallery_id)
-            site.ids.difference_update(i.id for i in removed)
-            freed = gallery_bytes(gallery) + sum(map(item_bytes, removed))
-            self._written(site, -freed)
+            self._written(site, -site.remove_gallery(gallery_id))
             if not site.galleries:
                 del self._sites[site_id]
                 self._bytes -= site.bytes
@@ -249,23 +248,41 @@ class MemoryStore:
             self.get_gallery(site_id, gallery_id)
             return len(self._sites[site_id].items[gallery_id])
 
+    def _order(self, site_id: str, gallery_id: str) -> ItemOrder:
+        """The gallery's order index, in the direction the site's
+        ITEM_SORT_DESC asks for now (re-sorted once when the switch moved)."""
+        self.get_gallery(site_id, gallery_id)
+        site = self._sites[site_id]
+        order = site.ordered[gallery_id]
+        descending = self.descending(site_id)
+        if order.descending != descending:
+            order = site.ordered[gallery_id] = order.rebuilt(descending)
+        return order
+
     def list_items(self, site_id: str, gallery_id: str) -> tuple[Item, ...]:
-        """Items by sortOrder (missing counts as 0), ties by creation order."""
+        """Items by sortOrder (missing counts as 0; ITEM_SORT_DESC reverses
+        sortOrders), ties by creation order."""
         with self.lock:
-            self.get_gallery(site_id, gallery_id)
-            site = self._sites[site_id]
-            descending = self.descending(site_id)
-            cached = site.ordered.get(gallery_id)
-            if cached is None or cached[0] != descending:
-                sign = -1.0 if descending else 1.0
-                items = tuple(
-                    sorted(
-                        site.items[gallery_id].values(),
-                        key=lambda i: (sign * (i.sort_order or 0.0), i.seq),
-                    )
-                )
-                cached = site.ordered[gallery_id] = (descending, items)
-            return cached[1]
+            return self._order(site_id, gallery_id).all()
+
+    def page_items(
+        self, site_id: str, gallery_id: str, offset: int, limit: int
+    ) -> tuple[Item, ...]:
+        """`limit` items from `offset` in `list_items` order."""
+        with self.lock:
+            return self._order(site_id, gallery_id).page(offset, limit)
+
+    def item_sort_orders(self, site_id: str, gallery_id: str) -> Container[Any]:
+        """The sortOrders the gallery's items hold (read it under `lock`)."""
+        with self.lock:
+            return self._order(site_id, gallery_id)
+
+    def item_holding(
+        self, site_id: str, gallery_id: str, sort_order: float, exclude: str | None
+    ) -> str | None:
+        """The first item in order, other than `exclude`, with this sortOrder."""
+        with self.lock:
+            return self._order(site_id, gallery_id).holder(sort_order, exclude)
 
     def get_item(self, site_id: str, gallery_id: str, item_id: str) -> Item:
         with self.lock:
@@ -280,19 +297,13 @@ class MemoryStore:
 
     def put_items(self, site_id: str, gallery_id: str, items: Iterable[Item]) -> None:
         """Add or replace items of one gallery (each `gallery_id` must match)."""
+        items = list(items)
         with self.lock:
             self.get_gallery(site_id, gallery_id)
             site = self._sites[site_id]
-            stored = site.items[gallery_id]
-            delta = 0
+            self._written(site, site.add_items(gallery_id, items))
             for item in items:
-                old = stored.get(item.id)
-                delta += item_bytes(item) - (item_bytes(old) if old else 0)
-                stored[item.id] = item
-                site.ids.add(item.id)
                 self.changes.changed(self.name, site_id, f"{gallery_id}/{item.id}")
-            site.ordered.pop(gallery_id, None)
-            self._written(site, delta)
 
     def delete_items(
         self, site_id: str, gallery_id: str, item_ids: list[str]
@@ -302,11 +313,8 @@ class MemoryStore:
         with self.lock:
             self.get_gallery(site_id, gallery_id)
             site = self._sites[site_id]
-            items = site.items[gallery_id]
-            removed = [items.pop(i) for i in dict.fromkeys(item_ids) if i in items]
+            removed = site.remove_items(gallery_id, item_ids)
             if removed:
-                site.ordered.pop(gallery_id, None)
-                site.ids.difference_update(i.id for i in removed)
                 self._written(site, -sum(map(item_bytes, removed)))
             for item in removed:
                 self.changes.changed(self.name, site_id, f"{gallery_id}/{item.id}")

@@ -44,11 +44,13 @@ class GallerySite(WebhookTools):
 
     Attributes: `url` (origin), `api_url` (`url` + ``/pro-gallery/v2``),
     `site_id`, `headers` (``Authorization`` and ``wix-site-id``), `client` (a
-    `requests.Session` sending those headers, ``trust_env=False``), `server`,
-    and, in-process only, `app` and `fake` (the FakeGallery behind the server).
-    The webhook methods (`subscribe`, `webhook_receiver`, `deliveries`,
-    `wait_for_delivery`, …) come from WebhookTools (testing/webhooks.py) and
-    are in-process only too.
+    `requests.Session` sending those headers; in-process, its requests to `url`
+    run through the app in the test's thread, without a socket), `server`, and,
+    in-process only, `app` and `fake` (the FakeGallery behind the server).
+    `http_client()` gives the same session over the server's socket
+    (docs/testing.md, which path when). The webhook methods (`subscribe`,
+    `webhook_receiver`, `deliveries`, `wait_for_delivery`, …) come from
+    WebhookTools (testing/webhooks.py) and are in-process only too.
     """
 
     def __init__(
@@ -63,14 +65,13 @@ class GallerySite(WebhookTools):
         self.api_url = self.url + API_PREFIX
         self.site_id = site_id or self._control.new_site_id()
         self.headers = {"Authorization": api_key, "wix-site-id": self.site_id}
-        self.client = requests.Session()
-        self.client.trust_env = (
-            False  # no proxy lookup for loopback (docs/contributing.md, benchmarks)
-        )
-        self.client.headers.update(self.headers)
-        self._sessions: list[requests.Session] = [self.client]
-        self._clock_at_start = self._control.clock()
         self._in_process = isinstance(self._control, InProcessControl)
+        self._sessions: list[requests.Session] = []
+        # In-process, the app without a socket: what the server would answer,
+        # at a fraction of the cost per call (docs/performance.md, per-test
+        # cost). Against an external server, its socket.
+        self.client = self.wsgi_client() if self._in_process else self.http_client()
+        self._clock_at_start = self._control.clock()
         if self._in_process:
             self._init_webhooks()
 
@@ -137,12 +138,23 @@ class GallerySite(WebhookTools):
     def unfreeze(self) -> None:
         self._control.unfreeze()
 
-    # --- socket-free access -----------------------------------------------------------
+    # --- the two ways in -----------------------------------------------------------
 
     def wsgi_client(self) -> requests.Session:
-        """A `requests.Session` like `client`, but requests to `url` run through
-        the app in this thread, without a socket (same data, same site)."""
-        session = wsgi_session(self.app, self.url, self.headers)
+        """Another socket-free session like `client` (same data, same site)."""
+        session = wsgi_session(self.app, self.url, self.headers, served=True)
+        self._sessions.append(session)
+        return session
+
+    def http_client(self) -> requests.Session:
+        """A `requests.Session` like `client` that goes over the server's
+        socket, as code under test given `url` does: for what only a real
+        connection shows (timeouts, the server's own refusals, concurrency
+        through the server's threads). ``trust_env=False``: no proxy lookup
+        for loopback."""
+        session = requests.Session()
+        session.trust_env = False
+        session.headers.update(self.headers)
         self._sessions.append(session)
         return session
 

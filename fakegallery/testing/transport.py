@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
-from requests.adapters import BaseAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 from urllib3.exceptions import ProtocolError
@@ -26,11 +26,16 @@ class WSGIAdapter(BaseAdapter):
     """Mount it on a `requests.Session` for a base URL; every request to that
     URL runs through `app` in-process. Headers, body, query string, status and
     response headers travel as over HTTP; cookies and streaming uploads of
-    unknown length are not supported (the fake needs neither)."""
+    unknown length are not supported (the fake needs neither).
 
-    def __init__(self, app: WsgiApp) -> None:
+    A request with a `timeout` goes to `timed` when one is given (a real
+    HTTP adapter, for an app that a server also serves at that URL): a
+    timeout is then a real one, e.g. against a delaying fault rule."""
+
+    def __init__(self, app: WsgiApp, timed: BaseAdapter | None = None) -> None:
         super().__init__()
         self.app = app
+        self.timed = timed
 
     def send(
         self,
@@ -41,6 +46,8 @@ class WSGIAdapter(BaseAdapter):
         cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
+        if timeout is not None and self.timed is not None:
+            return self.timed.send(request, stream, timeout, verify, cert, proxies)
         environ = self._environ(request)
         captured: dict[str, Any] = {}
 
@@ -64,7 +71,9 @@ class WSGIAdapter(BaseAdapter):
         return self._response(request, captured, b"".join(chunks))
 
     def close(self) -> None:
-        """Nothing to release: there is no connection."""
+        """Only the adapter of timed requests has connections to release."""
+        if self.timed is not None:
+            self.timed.close()
 
     @staticmethod
     def _environ(request: requests.PreparedRequest) -> dict[str, Any]:
@@ -150,12 +159,15 @@ def wsgi_session(
     app: WsgiApp,
     base_url: str = "http://fakegallery.local",
     headers: Mapping[str, str] | None = None,
+    served: bool = False,
 ) -> requests.Session:
     """A `requests.Session` whose requests to `base_url` run through `app`
-    without sockets (`trust_env` off: no proxy lookup)."""
+    without sockets (`trust_env` off: no proxy lookup). `served`: a server
+    serves `app` at `base_url`, so requests with a timeout go to it."""
     session = requests.Session()
     session.trust_env = False
-    session.mount(base_url.rstrip("/") + "/", WSGIAdapter(app))
+    timed = HTTPAdapter() if served else None
+    session.mount(base_url.rstrip("/") + "/", WSGIAdapter(app, timed))
     if headers:
         session.headers.update(headers)
     return session

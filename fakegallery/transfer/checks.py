@@ -27,7 +27,7 @@ from ..errors import (
     InvalidArgument,
 )
 from ..gallery import schemas
-from ..seeding.fixtures import SITE_SCHEMA, unknown_keys
+from ..seeding.validation import SITE_SCHEMA, unknown_keys
 from ..state.clock import parse_time
 from .document import FORMAT as DOCUMENT_FORMAT
 from .document import MT_STATE, VERSION, extra_parts

@@ -34,6 +34,7 @@ from ..errors import (
 )
 from .capture import ERROR_CODE
 from .nearest import RouteHints
+from .routing import RULE_CLASS
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -69,7 +70,10 @@ class Area:
 
 class FakeFlask(Flask):
     """Flask with the fake's policy where Flask answers by itself: the
-    automatic OPTIONS answer and werkzeug's redirects are JSON too."""
+    automatic OPTIONS answer and werkzeug's redirects are JSON too. URL
+    builders compile on first use (web/routing.py)."""
+
+    url_rule_class = RULE_CLASS
 
     def __init__(self, import_name: str) -> None:
         super().__init__(import_name)

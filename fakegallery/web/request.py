@@ -6,17 +6,19 @@ the field and the rule (docs/behaviour.md §7.4)."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from flask import Response, request
-from marshmallow import Schema
 
 from ..errors import FORMAT, MAX, MIN, REQUIRED_FIELD, FieldViolation, InvalidArgument
 from ..fake import current_fake
-from ..gallery import schemas
 from ..gallery.loose import load_relaxed
+from ..state.clock import GUID_RE
 from .limits import check_items, check_strings
+
+if TYPE_CHECKING:
+    from marshmallow import Schema
 
 #: Loose mode's record of the rules it relaxed in one request; None is strict.
 Relaxed = list[FieldViolation] | None
@@ -77,7 +79,7 @@ def int_arg(
 def guid(name: str, value: str, relaxed: Relaxed = None) -> str:
     """Path ids are GUIDs (docs/behaviour.md §7.4). Loose mode takes any id
     (an unknown one is then a 404)."""
-    if not schemas.GUID_RE.fullmatch(value):  # `$` alone lets a final \n through
+    if not GUID_RE.fullmatch(value):  # `$` alone lets a final \n through
         _refuse(
             InvalidArgument.one(name, "must be a GUID", FORMAT, type="GUID"), relaxed
         )
