@@ -19,6 +19,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -52,14 +53,23 @@ VARIANTS: dict[str, tuple[list[str], str, dict[str, str]]] = {
 
 
 def first_answer(
-    command: list[str], path: str, headers: dict[str, str]
+    command: list[str],
+    path: str,
+    headers: dict[str, str],
+    env: dict[str, str] | None = None,
 ) -> tuple[float, float]:
     """Seconds from spawn to the end of the first 200 answer, and the CPU
     seconds the process used in its life (it is killed right after that
     answer). CPU time hardly moves with the machine's load; wall time does."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        # not a checkout: `-m` puts the working directory first on sys.path
+        cwd=tempfile.gettempdir(),
     )
     try:
         assert process.stdout is not None
@@ -83,27 +93,47 @@ def first_answer(
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
-def compile_package() -> None:
+def compile_package(root: str | None = None) -> None:
     """Byte-compile fakegallery as an installed wheel is, so that no variant
     pays for compiling source (PYTHONDONTWRITEBYTECODE would otherwise make
     every start of a checkout compile it again; Flask's are compiled)."""
     import fakegallery
 
     package = os.path.dirname(fakegallery.__file__)
+    if root is not None:
+        package = os.path.join(root, "fakegallery")
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
 
 
-def measure(rounds: int, progress: Callable[[str], None] = say) -> dict[str, Any]:
+def variants(baseline: str | None) -> dict[str, Any]:
+    """name → (command, path, headers, env); with `baseline` (a checkout of
+    another version) its two fakegallery rows as well, run the same way."""
+    chosen: dict[str, Any] = {k: (*v, None) for k, v in VARIANTS.items()}
+    if baseline:
+        env = {**os.environ, "PYTHONPATH": baseline}
+        for name, (command, path, headers) in list(VARIANTS.items())[1:]:
+            chosen[f"baseline: {name}"] = (command, path, headers, env)
+    return chosen
+
+
+def measure(
+    rounds: int,
+    progress: Callable[[str], None] = say,
+    baseline: str | None = None,
+) -> dict[str, Any]:
     compile_package()
-    names = list(VARIANTS)
+    if baseline:
+        compile_package(baseline)
+    plan = variants(baseline)
+    names = list(plan)
     wall: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     for name in names:  # warm the file cache
-        first_answer(*VARIANTS[name])
+        first_answer(*plan[name])
     for index in range(rounds):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
-            elapsed, used = first_answer(*VARIANTS[name])
+            elapsed, used = first_answer(*plan[name])
             wall[name].append(elapsed)
             cpu[name].append(used)
         progress(f"cold round {index + 1}/{rounds}")
@@ -139,8 +169,11 @@ def show(result: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument(
+        "--baseline", default=None, help="a checkout of another version, side by side"
+    )
     args = parser.parse_args()
-    print(show(measure(args.rounds)))
+    print(show(measure(args.rounds, baseline=args.baseline)))
 
 
 if __name__ == "__main__":

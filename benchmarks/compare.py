@@ -137,12 +137,22 @@ def fakegallery_variants(stack: contextlib.ExitStack) -> Iterator[dict[str, Any]
     }
 
 
+class _NoFake:
+    def close(self) -> None:
+        """A plain app has no fake to close."""
+
+
+class PlainServer(FakeGalleryServer):
+    """The same in-process waitress server, for a plain Flask app."""
+
+    @property
+    def fake(self) -> Any:
+        return _NoFake()
+
+
 def _waitress(app: Flask, stack: contextlib.ExitStack) -> str:
     """A plain Flask app on the same in-process waitress server class."""
-    from fakegallery.testing import server as serving
-
-    # FakeGalleryServer only needs `app.extensions["fakegallery"]` for `fake`.
-    bare = serving.FakeGalleryServer(app)
+    bare = PlainServer(app)
     app.add_url_rule("/_fake/health", "health", lambda: {"status": "ok"})
     bare.start()
     stack.callback(bare.stop)

@@ -62,8 +62,10 @@ def run_section(name: str, options: dict[str, Any]) -> dict[str, Any]:
     if name == "memory":
         return memory.measure(options["items"], options["events"])
     if name == "cold":
-        return cold.measure(options["rounds"])
-    return suite.measure(options["tests"], options["rounds"])
+        return cold.measure(options["rounds"], baseline=options.get("baseline"))
+    return suite.measure(
+        options["tests"], options["rounds"], baseline=options.get("baseline")
+    )
 
 
 SHOW = {
@@ -118,7 +120,7 @@ def metrics(results: dict[str, Any]) -> dict[str, float]:
         rows = results["suite"]["rows"]
         base = next(iter(rows))
         for name, row in rows.items():
-            if name != base:
+            if name != base and not name.startswith("baseline"):
                 # the fake's per-test cost against each other way
                 out[f"suite: fakegallery client ÷ {name}"] = round(
                     1 / row["vs_fakegallery"], 3
@@ -135,6 +137,12 @@ def main() -> None:
         "--check", action="store_true", help="compare with the baseline after"
     )
     parser.add_argument("--baseline", type=Path, default=DEFAULT_BASELINE)
+    parser.add_argument(
+        "--compare-with",
+        default=None,
+        metavar="DIR",
+        help="a checkout of another version: cold and suite run it side by side",
+    )
     args = parser.parse_args()
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = sorted(set(chosen) - set(SECTIONS))
@@ -145,8 +153,11 @@ def main() -> None:
     started = time.time()
     for name in chosen:
         say(f"== {name} (load {loadavg()})")
-        results["options"][name] = plan[name]
-        results[name] = run_section(name, plan[name])
+        options = dict(plan[name])
+        if args.compare_with and name in ("cold", "suite"):
+            options["baseline"] = args.compare_with
+        results["options"][name] = options
+        results[name] = run_section(name, options)
         print(f"\n## {name}\n\n{SHOW[name](results[name])}", flush=True)
     results["machine"]["loadavg_after"] = loadavg()
     results["minutes"] = round((time.time() - started) / 60, 1)

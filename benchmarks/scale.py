@@ -40,15 +40,19 @@ def _ok(response: requests.Response) -> Any:
 
 
 class Scale:
-    """One fake: a gallery of `n` items in SITE, n/10 galleries (2 items
-    each) in OTHER_SITE, and the variants that act on them."""
+    """One fake: a gallery of `n` items in SITE, n/10 galleries (at least 10,
+    so the smallest size compares with "among 10"; 2 items each) in
+    OTHER_SITE, and the variants that act on them. The first page of the
+    gallery is asked with itemLimit=10, so every size answers as many items
+    (the default page, 50, would grow with n up to 50 and measure the answer's
+    size, not the gallery's)."""
 
     def __init__(self, n: int, seed: int = 1) -> None:
         self.n = n
         self.app, self.fake = new_fake()
         start = time.perf_counter()
         (self.gid,) = fill(self.fake, SITE, 1, n)
-        fill(self.fake, OTHER_SITE, max(1, n // 10), 2)
+        fill(self.fake, OTHER_SITE, max(10, n // 10), 2)
         self.fill_seconds = time.perf_counter() - start
         self.http = client(self.app)
         self.other = client(self.app, OTHER_SITE)
@@ -109,7 +113,7 @@ class Scale:
 
     def get_gallery_after_write(self, count: int) -> float:
         samples = []
-        url = f"{API}/galleries/{self.gid}"
+        url = f"{API}/galleries/{self.gid}?itemLimit=10"
         for _ in range(count):
             body = {"item": {"title": f"t{self.random.random()}"}}
             _ok(self.http.patch(f"{self.items}/{self.pick()}", json=body))

@@ -157,16 +157,19 @@ SUITES: dict[str, tuple[str, Callable[[int], str]]] = {
 KEYS = dict(zip(SUITES, ("client", "http", "moto-server", "mock-aws"), strict=True))
 
 
-def run_suite(folder: Path, name: str) -> tuple[float, float]:
+def run_suite(
+    folder: Path, name: str, extra_env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """(median seconds per test, wall seconds of the whole pytest process)."""
     result = folder / "result.json"
-    env = {**os.environ, "SUITE_RESULT": str(result)}
+    env = {**os.environ, **(extra_env or {}), "SUITE_RESULT": str(result)}
     start = time_now()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)],
         env=env,
         capture_output=True,
         text=True,
+        cwd=folder,  # not a checkout: `-m` puts it first on sys.path
     )
     wall = time_now() - start
     if done.returncode != 0:
@@ -186,6 +189,7 @@ def measure(
     rounds: int,
     progress: Callable[[str], None] = say,
     only: list[str] | None = None,
+    baseline: str | None = None,
 ) -> dict[str, Any]:
     has_moto = importlib.util.find_spec("moto") is not None
     if not has_moto:
@@ -195,6 +199,12 @@ def measure(
         for name, (needs, make) in SUITES.items()
         if (needs == "fakegallery" or has_moto) and (only is None or KEYS[name] in only)
     }
+    envs: dict[str, dict[str, str]] = {}
+    if baseline:
+        # the client suite again, with another checkout's fakegallery
+        name = f"baseline: {next(iter(SUITES))}"
+        chosen[name] = SUITES[next(iter(SUITES))][1]
+        envs[name] = {"PYTHONPATH": baseline}
     medians: dict[str, list[float]] = {name: [] for name in chosen}
     walls: dict[str, list[float]] = {name: [] for name in chosen}
     with tempfile.TemporaryDirectory() as tmp:
@@ -209,7 +219,7 @@ def measure(
         for index in range(rounds):
             shift = index % len(names)
             for name in names[shift:] + names[:shift]:
-                median, wall = run_suite(folders[name], name)
+                median, wall = run_suite(folders[name], name, envs.get(name))
                 medians[name].append(median)
                 walls[name].append(wall)
             progress(f"suite round {index + 1}/{rounds}")
@@ -244,9 +254,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tests", type=int, default=200)
     parser.add_argument("--only", default=None, help="e.g. client,moto-server")
+    parser.add_argument(
+        "--baseline", default=None, help="a checkout of another version, side by side"
+    )
     args = parser.parse_args()
     only = args.only.split(",") if args.only else None
-    print(show(measure(args.tests, args.rounds, only=only)))
+    print(show(measure(args.tests, args.rounds, only=only, baseline=args.baseline)))
 
 
 if __name__ == "__main__":
