@@ -59,6 +59,14 @@ def fault_spec() -> dict[str, Any]:
     action: dict[str, Any] = {}
     if kind == "status":
         status = _whole("status")
+        if status is not None and not 400 <= status <= 599:
+            # A success needs a body, which the form does not take.
+            raise InvalidArgument.one(
+                "status",
+                "must be 400–599 here (a 2xx/3xx fault needs a body: "
+                "POST /_fake/faults takes one)",
+                FORMAT,
+            )
         action["status"] = 500 if status is None else status
         for name in ("code", "message"):
             if (value := _text(name)) is not None:
