@@ -578,8 +578,17 @@ def test_fault_controls_add_a_rule_that_fails_calls_then_remove_and_clear(
     assert failed.status_code == 503
     assert "BUSY" in failed.get_data(as_text=True)
     assert api.get("galleries").status_code == 200  # times=1: spent
-    post(client, "faults", operation="getGallery", kind="connection", connection="reset")
-    post(client, "faults", operation="createGallery", kind="delay", delayMs="5", probability="0.5")
+    post(
+        client, "faults", operation="getGallery", kind="connection", connection="reset"
+    )
+    post(
+        client,
+        "faults",
+        operation="createGallery",
+        kind="delay",
+        delayMs="5",
+        probability="0.5",
+    )
     rules = client.get("/_fake/faults").json["faults"]
     assert [r["action"] for r in rules[1:]] == [{"connection": "reset"}, {"delayMs": 5}]
     assert rules[2]["probability"] == 0.5
@@ -633,9 +642,7 @@ def test_journal_control_clears_one_site_or_everything(
     assert all(e.site_id is None for e in fake.journal.select())
 
 
-def test_requests_page_back_in_time_with_before(
-    client: FlaskClient, api: Api
-) -> None:
+def test_requests_page_back_in_time_with_before(client: FlaskClient, api: Api) -> None:
     for n in range(5):
         api.create_gallery(name=f"g{n}")
     query = f"/_fake/requests?siteId={SITE}&operation=createGallery"

@@ -29,7 +29,9 @@ def _whole(name: str) -> int | None:
     if text is None:
         return None
     if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 12:
-        raise InvalidArgument.one(name, "must be a whole number", FORMAT, type="integer")
+        raise InvalidArgument.one(
+            name, "must be a whole number", FORMAT, type="integer"
+        )
     return int(text)
 
 
