@@ -281,6 +281,8 @@
       const text = await response.text();
       if (!response.ok) {
         status.textContent = `GET ${section.dataset.src} answered ${response.status}: ${text.slice(0, 200)}`;
+        rows.replaceChildren(); // a refused filter shows nothing, not stale rows
+        pager.replaceChildren();
         lastText = null;
         return;
       }
