@@ -6,7 +6,8 @@ Needs the dev extra (Playwright) and Debian's Chromium (`apt-get install
 chromium`, or FAKEGALLERY_CHROMIUM=/path/to/chrome). It starts an in-process
 fake with the shipped fixtures, adds a little live-site activity (a code
 connection that drops a text item, a widget whose gallery was deleted, an
-upload, a few API calls) and photographs the main pages. The seed and a frozen
+upload, a few API calls, a fault rule that fails one of them, webhooks to a
+local receiver that fails once) and photographs the main pages. The seed and a frozen
 clock make every run draw the same data.
 """
 
@@ -18,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from fakegallery import create_app, get_fake
+from fakegallery.control.fault_rules import parse_rule
 from fakegallery.state.clock import parse_time
 from fakegallery.testing.browser import chromium_path, launch
+from fakegallery.testing.receiver import WebhookReceiver
 from fakegallery.testing.server import FakeGalleryServer
 
 OUT = Path(__file__).resolve().parent / "images"
@@ -38,12 +41,16 @@ IMAGE = {
 EAGER = "[...document.images].forEach((i) => { i.loading = 'eager'; })"
 
 
-def scenario(server: FakeGalleryServer) -> dict[str, str]:
+def scenario(server: FakeGalleryServer, receiver: WebhookReceiver) -> dict[str, str]:
     """Live-site data worth a picture; returns the pages to photograph."""
     import requests
 
     fake = get_fake(server.app)
     fake.clock.freeze(parse_time("2026-03-14T09:26:53Z"))
+    # Webhooks go out when flushed below: the first attempt gets a 500.
+    fake.webhooks.dispatcher.set_mode("paused")
+    fake.webhooks.subscriptions.add(receiver.url, None, BASIC)
+    receiver.respond(500)
     http = requests.Session()
     http.trust_env = False
     http.headers.update({"Authorization": "docs", "wix-site-id": BASIC})
@@ -68,6 +75,15 @@ def scenario(server: FakeGalleryServer) -> dict[str, str]:
         f"{api}/galleries/{made['id']}/items/{made['items'][0]['id']}",
         json={"item": {"id": made["items"][0]["id"], "title": "Beach at noon"}},
     ).raise_for_status()
+    rule = {
+        "match": {"operation": "listGalleryItems", "siteId": BASIC},
+        "action": {"status": 503, "code": "TRY_LATER"},
+        "times": 2,
+    }
+    fake.faults.add(parse_rule(rule))
+    http.get(f"{api}/galleries/{made['id']}/items")  # answered 503 by the rule
+    fake.webhooks.dispatcher.flush()
+    fake.webhooks.dispatcher.flush()  # the retry of the first one succeeds
     big = fake.store.list_galleries(LARGE)[0]
     return {
         "sites": "/_fake/ui/",
@@ -77,6 +93,18 @@ def scenario(server: FakeGalleryServer) -> dict[str, str]:
         "live": f"/_fake/ui/sites/{BASIC}/live",
         "activity": f"/_fake/ui/activity?siteId={BASIC}",
     }
+
+
+def shrink(path: Path) -> None:
+    """256 colours without dithering: a third of the bytes, the same look
+    (flat UI colours and generated pictures)."""
+    from PIL import Image
+
+    with Image.open(path) as shot:
+        quantized = shot.convert("RGB").quantize(
+            colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
+    quantized.save(path, optimize=True)
 
 
 def main() -> int:
@@ -92,8 +120,12 @@ def main() -> int:
         return 2
     app = create_app({"FIXTURES": ["basic", "classic-slideshow", "large"], "SEED": 1})
     OUT.mkdir(exist_ok=True)
-    with FakeGalleryServer(app, threads=8) as server, sync_playwright() as playwright:
-        pages = scenario(server)
+    with (
+        FakeGalleryServer(app, threads=8) as server,
+        WebhookReceiver() as receiver,
+        sync_playwright() as playwright,
+    ):
+        pages = scenario(server, receiver)
         browser = launch(playwright, path)
         page: Any = browser.new_page(viewport={"width": 1280, "height": 800})
         for name, url in pages.items():
@@ -102,7 +134,9 @@ def main() -> int:
             page.evaluate(EAGER)
             page.wait_for_function("[...document.images].every((i) => i.complete)")
             target = OUT / f"dashboard-{name}.png"
-            page.screenshot(path=str(target))
+            # The Activity page's panels are below one another: all of them.
+            page.screenshot(path=str(target), full_page=name == "activity")
+            shrink(target)
             print(target.relative_to(OUT.parent.parent))
         browser.close()
     return 0

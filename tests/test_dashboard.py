@@ -18,6 +18,7 @@ from werkzeug.test import TestResponse
 
 from fakegallery import create_app, get_fake
 from fakegallery.fake import FakeGallery
+from fakegallery.state.journal import Query
 
 ORIGIN = "http://localhost"
 BASIC_SITE = "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b"
@@ -296,6 +297,9 @@ def test_controls_refuse_other_origins_and_change_nothing(
     fetch_site: str | None,
 ) -> None:
     api.create_gallery(name="Keep me")
+    rule = {"match": {"operation": "getGallery"}, "action": {"status": 500}}
+    assert client.post("/_fake/faults", json=rule).status_code == 200
+    journalled = len(fake.journal.select(Query(site_id=SITE)))
     headers = {"Origin": origin} if origin else {}
     if fetch_site:
         headers["Sec-Fetch-Site"] = fetch_site
@@ -304,6 +308,9 @@ def test_controls_refuse_other_origins_and_change_nothing(
         ("reset", {"siteId": SITE}),
         ("publish", {"siteId": SITE, "published": "false"}),
         ("clock", {"action": "unfreeze"}),
+        ("faults", {"operation": "listGalleries"}),
+        ("faults/clear", {}),
+        ("journal/clear", {}),
     ]:
         response = client.post(
             f"/_fake/ui/actions/{action}", data=form, headers=headers
@@ -315,6 +322,8 @@ def test_controls_refuse_other_origins_and_change_nothing(
     assert len(fake.store.list_galleries(SITE)) == 1
     assert fake.live.is_published(SITE)
     assert fake.clock.frozen
+    assert len(fake.faults.list()) == 1
+    assert len(fake.journal.select(Query(site_id=SITE))) == journalled
 
 
 def test_controls_change_state_and_go_back(
@@ -519,3 +528,135 @@ def test_text_frames_take_only_a_plain_background_colour(
     assert shown in document
     assert "justify-content:flex-end;" in document
     assert "example.com" not in document
+
+
+# --- the Activity page's controls and panels -----------------------------------------
+
+
+def test_activity_page_has_every_panel_and_the_fault_and_journal_controls(
+    client: FlaskClient,
+) -> None:
+    html = page(client, f"/_fake/ui/activity?siteId={SITE}")
+    panels = re.findall(r'data-panel="([a-z]+)" data-src="([^"]+)"', html)
+    assert panels == [
+        ("requests", "/_fake/requests"),
+        ("faults", "/_fake/faults"),
+        ("deliveries", "/_fake/webhooks/deliveries"),
+        ("events", "/_fake/events"),
+    ]
+    for action in ("faults", "faults/clear", "journal/clear"):
+        assert f'action="/_fake/ui/actions/{action}"' in html
+    # The operations table fills the fault form; the site filter preselects.
+    assert "<option>createGalleryItem</option>" in html
+    assert f'name="siteId" value="{SITE}" data-follows-site' in html
+    assert f'<option value="{SITE}" selected>' in html
+    assert "<script>" not in html
+    assert 'src="/_fake/ui/static/activity.js"' in html
+
+
+def test_fault_controls_add_a_rule_that_fails_calls_then_remove_and_clear(
+    client: FlaskClient, api: Api, fake: FakeGallery
+) -> None:
+    back = f"/_fake/ui/activity?siteId={SITE}"
+    response = post(
+        client,
+        "faults",
+        operation="listGalleries",
+        siteId=SITE,
+        kind="status",
+        status="503",
+        code="BUSY",
+        times="1",
+        next=back,
+    )
+    assert (response.status_code, response.headers["Location"]) == (303, back)
+    [rule] = client.get("/_fake/faults").json["faults"]
+    assert rule["match"] == {"operation": "listGalleries", "siteId": SITE}
+    assert rule["action"] == {"status": 503, "code": "BUSY"}
+    assert rule["times"] == 1
+    failed = api.get("galleries")
+    assert failed.status_code == 503
+    assert "BUSY" in failed.get_data(as_text=True)
+    assert api.get("galleries").status_code == 200  # times=1: spent
+    post(
+        client, "faults", operation="getGallery", kind="connection", connection="reset"
+    )
+    post(
+        client,
+        "faults",
+        operation="createGallery",
+        kind="delay",
+        delayMs="5",
+        probability="0.5",
+    )
+    rules = client.get("/_fake/faults").json["faults"]
+    assert [r["action"] for r in rules[1:]] == [{"connection": "reset"}, {"delayMs": 5}]
+    assert rules[2]["probability"] == 0.5
+    assert "siteId" not in rules[1]["match"]  # every site
+    post(client, "faults/clear", ruleId=rules[1]["id"])
+    assert [r.id for r in fake.faults.list()] == [rules[0]["id"], rules[2]["id"]]
+    missing = post(client, "faults/clear", ruleId=rules[1]["id"])
+    assert (missing.status_code, missing.mimetype) == (404, "text/html")
+    assert 'data-error-code="FAULT_NOT_FOUND"' in missing.get_data(as_text=True)
+    post(client, "faults/clear")
+    assert fake.faults.list() == []
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"operation": "nope"}, "match.operation"),
+        ({}, "operation"),
+        ({"operation": "listGalleries", "kind": "panic"}, "kind"),
+        ({"operation": "listGalleries", "status": "abc"}, "status"),
+        ({"operation": "listGalleries", "status": "200"}, "status"),
+        ({"operation": "listGalleries", "kind": "connection"}, "connection"),
+        ({"operation": "listGalleries", "kind": "delay"}, "delayMs"),
+        ({"operation": "listGalleries", "delayMs": "999999"}, "action.delayMs"),
+        ({"operation": "listGalleries", "times": "0"}, "times"),
+        ({"operation": "listGalleries", "probability": "2"}, "probability"),
+        ({"operation": "listGalleries", "probability": "x"}, "probability"),
+    ],
+)
+def test_refused_fault_forms_name_the_field_and_add_nothing(
+    client: FlaskClient, fake: FakeGallery, form: dict[str, str], field: str
+) -> None:
+    response = post(client, "faults", **form)
+    assert (response.status_code, response.mimetype) == (400, "text/html")
+    assert f"<code>{field}</code>" in response.get_data(as_text=True)
+    assert fake.faults.list() == []
+
+
+def test_journal_control_clears_one_site_or_everything(
+    client: FlaskClient, api: Api, fake: FakeGallery
+) -> None:
+    other = "0b1c2d3e-0000-4000-8000-000000000001"
+    api.create_gallery(name="mine")
+    api.get("galleries", headers={"wix-site-id": other})
+    post(client, "journal/clear", siteId=SITE)
+    sites = {e.site_id for e in fake.journal.select()}
+    assert SITE not in sites
+    assert other in sites
+    post(client, "journal/clear")
+    # Only the clear itself can be left (the control plane is journalled too).
+    assert all(e.site_id is None for e in fake.journal.select())
+
+
+def test_requests_page_back_in_time_with_before(client: FlaskClient, api: Api) -> None:
+    for n in range(5):
+        api.create_gallery(name=f"g{n}")
+    query = f"/_fake/requests?siteId={SITE}&operation=createGallery"
+    every = client.get(query).json
+    seqs = [e["seq"] for e in every["requests"]]
+    assert len(seqs) == 5
+    newest = client.get(f"{query}&limit=2").json
+    assert [e["seq"] for e in newest["requests"]] == seqs[-2:]
+    older = client.get(f"{query}&limit=2&before={seqs[-2]}").json
+    assert [e["seq"] for e in older["requests"]] == seqs[1:3]
+    assert older["total"] == 3  # the matches before the anchor
+    oldest = client.get(f"{query}&limit=2&before={seqs[1]}").json
+    assert [e["seq"] for e in oldest["requests"]] == seqs[:1]
+    bad = client.get("/_fake/requests?before=0")
+    assert bad.status_code == 400
+    [violation] = bad.json["details"]["validationError"]["fieldViolations"]
+    assert violation["field"] == "before"

@@ -114,6 +114,20 @@ def loaded_images(page: Any) -> list[int]:
     return widths
 
 
+def wait_for_rows(page: Any, panel: str, column: int, values: list[str]) -> None:
+    """Wait until the panel's rows are exactly `values` in `column` (0-based)."""
+    page.wait_for_function(
+        """([panel, column, values]) => {
+          const section = `section[data-panel="${panel}"]`;
+          const rows = document.querySelectorAll(`${section} tr.entry`);
+          const got = [...rows].map((tr) => tr.cells[column].textContent);
+          return JSON.stringify(got) === JSON.stringify(values);
+        }""",
+        arg=[panel, column, values],
+        timeout=WAIT_MS,
+    )
+
+
 def tile_ids(page: Any) -> list[str]:
     ids: list[str] = page.eval_on_selector_all(
         "ol.grid > li.tile", "(tiles) => tiles.map((t) => t.dataset.itemId)"
@@ -371,6 +385,122 @@ def test_no_console_errors_on_any_page_and_controls_work(
     )
     assert page.locator("[data-clock-state]").inner_text() == "frozen"
     fakegallery.unfreeze()
+
+
+@pytest.mark.slow
+def test_a_fault_added_through_the_page_shows_and_fails_the_next_call(
+    fakegallery: GallerySite, open_page: Callable[[str], Watched]
+) -> None:
+    w = open_page(fakegallery.url)
+    page = w.open(f"/_fake/ui/activity?siteId={fakegallery.site_id}")
+    faults = page.locator('section[data-panel="faults"]')
+    page.wait_for_selector('section[data-panel="faults"][data-loaded="true"]')
+    assert faults.locator("tr.entry").count() == 0
+    page.locator("details[data-add-fault] summary").click()
+    form = page.locator("form.fault-form")
+    form.locator('select[name="operation"]').select_option("listGalleries")
+    assert form.locator('select[name="siteId"]').input_value() == fakegallery.site_id
+    form.locator('input[name="status"]').fill("503")
+    form.locator('input[name="code"]').fill("TRY_LATER")
+    form.locator('input[name="times"]').fill("1")
+    form.get_by_role("button", name="Add the rule").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/_fake/ui/activity?siteId={fakegallery.site_id}")
+    row = faults.locator("tr.entry", has_text="listGalleries")
+    row.wait_for(timeout=WAIT_MS)
+    assert "answers 503 TRY_LATER" in row.inner_text()
+    assert "active" in row.inner_text()
+    # The next call fails as the rule says; the panel counts the hit live.
+    failed = fakegallery.client.get(f"{fakegallery.api_url}/galleries")
+    assert failed.status_code == 503
+    assert failed.json()["details"]["applicationError"]["code"] == "TRY_LATER"
+    assert fakegallery.client.get(f"{fakegallery.api_url}/galleries").ok
+    faults.locator("tr.entry", has_text="spent").wait_for(timeout=WAIT_MS)
+    # The journal shows the failed call; its status filter finds it alone.
+    requests = page.locator('section[data-panel="requests"]')
+    requests.locator('input[name="status"]').fill("503")
+    wait_for_rows(page, "requests", 5, ["503"])
+    assert "listGalleries" in requests.locator("tr.entry").inner_text()
+    # Remove it from the page, then "clear every rule" empties the list.
+    faults.get_by_role("button", name="Remove").click()
+    page.wait_for_load_state("networkidle")
+    assert fakegallery.fake.faults.list() == []
+    fakegallery.fault("getGallery", status=500)
+    faults.locator("tr.entry", has_text="getGallery").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="Clear every fault rule").click()
+    page.wait_for_load_state("networkidle")
+    assert fakegallery.fake.faults.list() == []
+    page.wait_for_selector('section[data-panel="faults"][data-loaded="true"]')
+    assert faults.locator("tr.entry").count() == 0
+
+
+@pytest.mark.slow
+def test_a_webhook_delivery_appears_with_its_attempts_without_reload(
+    fakegallery: GallerySite, open_page: Callable[[str], Watched]
+) -> None:
+    receiver = fakegallery.webhook_receiver(["wix.pro_gallery.gallery_v2_created"])
+    w = open_page(fakegallery.url)
+    page = w.open(f"/_fake/ui/activity?siteId={fakegallery.site_id}")
+    deliveries = page.locator('section[data-panel="deliveries"]')
+    page.wait_for_selector('section[data-panel="deliveries"][data-loaded="true"]')
+    assert deliveries.locator("tr.entry").count() == 0
+    fakegallery.client.post(
+        f"{fakegallery.api_url}/galleries", json={"gallery": {"name": "Hooked"}}
+    )
+    [delivery] = fakegallery.wait_for_delivery()
+    row = deliveries.locator("tr.entry", has_text="delivered")
+    row.wait_for(timeout=WAIT_MS)
+    text = row.inner_text()
+    assert receiver.url in text
+    assert "created" in text
+    assert "HTTP 200" in text
+    assert row.locator("td").nth(4).inner_text() == "1"  # attempts
+    row.click()
+    detail = deliveries.locator("tr.detail")
+    assert detail.locator("table.attempts tr").count() == 2  # head + 1 attempt
+    assert delivery["id"] in detail.locator("pre").inner_text()
+
+
+@pytest.mark.slow
+def test_journal_filters_pages_expands_and_clears(
+    fakegallery: GallerySite, open_page: Callable[[str], Watched]
+) -> None:
+    api = fakegallery.api_url
+    fakegallery.client.post(f"{api}/galleries", json={"gallery": {"name": "One"}})
+    for _ in range(55):
+        fakegallery.client.get(f"{api}/galleries")
+    missing = fakegallery.client.get(
+        f"{api}/galleries/{'0' * 8}-0000-4000-8000-{'0' * 12}"
+    )
+    assert missing.status_code == 404
+    w = open_page(fakegallery.url)
+    page = w.open(f"/_fake/ui/activity?siteId={fakegallery.site_id}")
+    requests = page.locator('section[data-panel="requests"]')
+    page.wait_for_selector('section[data-panel="requests"][data-loaded="true"]')
+    # 57 entries of this site: 50 a page, newest first, paged on the server.
+    assert requests.locator("tr.entry").count() == 50
+    assert "page 1 of 2" in requests.locator("[data-panel-pager]").inner_text()
+    requests.get_by_role("button", name="older →").click()
+    requests.locator("[data-panel-pager]", has_text="page 2 of 2").wait_for()
+    assert requests.locator("tr.entry").count() == 7
+    assert "createGallery" in requests.locator("tr.entry").last.inner_text()
+    # Filter by operation: only that operation's rows.
+    requests.locator('select[name="operation"]').select_option("createGallery")
+    wait_for_rows(page, "requests", 4, ["createGallery"])
+    # ... and by status: the 404, expandable to its request and response.
+    requests.locator('select[name="operation"]').select_option("")
+    requests.locator('input[name="status"]').fill("4xx")
+    wait_for_rows(page, "requests", 5, ["404"])
+    requests.locator("tr.entry").click()
+    detail = requests.locator("tr.detail")
+    assert detail.locator("h3").all_inner_texts() == ["Request", "Response"]
+    assert "GALLERY_NOT_FOUND" in detail.locator("pre").nth(1).inner_text()
+    # Clear the journal of this site from the page.
+    page.get_by_role("button", name="Clear the journal").click()
+    page.wait_for_load_state("networkidle")
+    assert fakegallery.requests() == []
+    page.wait_for_selector('section[data-panel="requests"][data-loaded="true"]')
+    assert requests.locator("tr.entry").count() == 0
 
 
 def _png() -> bytes:

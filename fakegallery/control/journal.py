@@ -18,7 +18,16 @@ from ..web.request import int_arg, json_body, ok
 
 bp = Blueprint("journal", __name__, url_prefix="/_fake")
 
-FILTERS = ("siteId", "operation", "method", "path", "status", "since", "limit")
+FILTERS = (
+    "siteId",
+    "operation",
+    "method",
+    "path",
+    "status",
+    "since",
+    "before",
+    "limit",
+)
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 _STATUS = re.compile(r"([1-5])([0-9][0-9]|xx)")
@@ -75,6 +84,7 @@ def _query() -> Query:
         else:
             exact = int(status)
     since = int_arg("since", -1, 0)
+    before = int_arg("before", -1, 1)
     return Query(
         site_id=_arg("siteId"),
         operation=operation,
@@ -83,13 +93,15 @@ def _query() -> Query:
         status=exact,
         status_class=status_class,
         since=since if since >= 0 else None,
+        before=before if before >= 1 else None,
     )
 
 
 @bp.get("/requests")
 def list_requests() -> Response:
     """Journal entries, oldest first: with `since`, the first `limit` after
-    that sequence number; without, the latest `limit`. `total` counts every
+    that sequence number; without, the latest `limit` (before `before`, when
+    given: the dashboard pages back in time that way). `total` counts every
     entry the filters match; `dropped` the entries the full buffer lost (of
     `siteId` when given)."""
     query = _query()

@@ -8,6 +8,7 @@ from jinja2 import StrictUndefined
 
 from ..web.policy import Area, FakeFlask
 from . import actions, routes
+from . import activity_actions as _activity_actions  # noqa: F401 (adds controls)
 from .security import render_html
 
 PREFIX = "/_fake/ui/"
@@ -18,5 +19,5 @@ def install(app: FakeFlask) -> None:
     # A name a template uses but nobody passed is a bug, not an empty string.
     app.jinja_env.undefined = StrictUndefined
     app.register_blueprint(routes.bp)
-    app.register_blueprint(actions.bp)
+    app.register_blueprint(actions.bp)  # with activity_actions' controls too
     app.add_area(Area("dashboard", PREFIX, render_html))

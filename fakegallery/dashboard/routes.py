@@ -13,8 +13,12 @@ from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.http import generate_etag
 
+from ..control.webhooks.entries import STATES
 from ..errors import FORMAT, InvalidArgument
 from ..fake import current_fake
+from ..gallery.operations import BY_ID
+from ..state.events import EVENT_TYPES
+from ..state.faults import CONNECTION_FAULTS
 from ..web.request import guid, int_arg
 from . import views
 from .security import secure
@@ -193,8 +197,9 @@ def media(site_id: str) -> Response:
 
 @bp.get("/activity")
 def activity() -> Response:
-    """Requests, events and (later) webhook deliveries and faults: panels
-    that read the /_fake/ JSON routes in the browser."""
+    """Requests, events, webhook deliveries and fault rules: panels that
+    read the /_fake/ JSON routes in the browser, and the fault and journal
+    controls."""
     fake = current_fake()
     site_id = request.args.get("siteId", "")
     html = render_template(
@@ -202,6 +207,11 @@ def activity() -> Response:
         clock=views.clock(fake),
         site_id=site_id,
         site_ids=fake.store.site_ids(),
+        operations=tuple(BY_ID),
+        connections=CONNECTION_FAULTS,
+        event_types=EVENT_TYPES,
+        delivery_states=STATES,
+        here=request.full_path.rstrip("?"),
         tab="activity",
     )
     return Response(html, mimetype="text/html")

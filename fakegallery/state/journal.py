@@ -49,6 +49,8 @@ class Query:
     status: int | None = None
     status_class: int | None = None
     since: int | None = None
+    #: only entries older than this sequence number (paging back in time)
+    before: int | None = None
 
     def accepts(self, entry: Entry) -> bool:
         return (
@@ -56,6 +58,7 @@ class Query:
             and (self.operation is None or entry.operation == self.operation)
             and (self.method is None or entry.method == self.method)
             and (self.since is None or entry.seq > self.since)
+            and (self.before is None or entry.seq < self.before)
             and (self.status is None or entry.status == self.status)
             and (self.status_class is None or entry.status // 100 == self.status_class)
             and (self.path is None or path_matches(self.path, entry.path, entry.prefix))
