@@ -14,7 +14,6 @@ import random
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -174,6 +173,36 @@ class Clock:
         self.changes.changed(self.name)
         return stamp
 
+    def next_sort_orders(self, count: int) -> list[float]:
+        """`count` values of `next_sort_order` in one step (a bulk write's
+        defaults): the time is read once, each value is strictly above the
+        one before."""
+        if count <= 0:
+            return []
+        stamp = round(self.now().timestamp(), 3)
+        values: list[float] = []
+        with self._lock:
+            last = self._last_sort_order
+            for _ in range(count):
+                last = stamp if stamp > last else round(last + 0.001, 3)
+                values.append(last)
+            self._last_sort_order = last
+        self.changes.changed(self.name)
+        return values
+
+
+def guid_text(bits: int) -> str:
+    """The text of a version-4 GUID made of 128 random bits: what
+    ``str(uuid.UUID(int=bits, version=4))`` gives, without the object."""
+    bits = (bits & _GUID_KEEP) | _GUID_SET
+    text = f"{bits:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+# RFC 4122 §4.4: the variant bits 10 and the version nibble 4.
+_GUID_KEEP = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_GUID_SET = (0x8000 << 48) | (4 << 76)
+
 
 def _state_json(generator: random.Random) -> list[Any]:
     version, internal, gauss = generator.getstate()
@@ -249,13 +278,30 @@ class Ids:
             bits = self._entities.getrandbits(128)
             self._drawn[0] += 4
         self.changes.changed(self.name)
-        return str(uuid.UUID(int=bits, version=4))
+        return guid_text(bits)
+
+    def guids(self, count: int) -> list[str]:
+        """The next `count` values of `guid`, drawn in one step."""
+        with self._lock:
+            draw = self._entities.getrandbits
+            drawn = [draw(128) for _ in range(count)]
+            self._drawn[0] += 4 * count
+        self.changes.changed(self.name)
+        return [guid_text(bits) for bits in drawn]
 
     def request_id(self) -> str:
         with self._lock:
             bits = self._requests.getrandbits(128)
             self._drawn[1] += 4
-        return str(uuid.UUID(int=bits, version=4))
+        return guid_text(bits)
+
+    def request_ids(self, count: int) -> list[str]:
+        """The next `count` values of `request_id`, drawn in one step."""
+        with self._lock:
+            draw = self._requests.getrandbits
+            drawn = [draw(128) for _ in range(count)]
+            self._drawn[1] += 4 * count
+        return [guid_text(bits) for bits in drawn]
 
     def hex(self, digits: int) -> str:
         """`digits` lower-case hex digits from the entity stream (media ids)."""
