@@ -158,11 +158,16 @@ def _load(plan: _Plan, data: Any) -> dict[str, Any]:
     if not plan.required <= keys:
         raise _Refused
     out: dict[str, Any] = {}
-    by_name = plan.by_name
-    for name in sorted(keys & by_name.keys(), key=plan.place.__getitem__):
-        entry = by_name[name]
+    by_name, place = plan.by_name, plan.place
+    last, shuffled = -1, False
+    for name, value in data.items():
+        entry = by_name.get(name)
+        if entry is None:
+            continue  # unknown keys are dropped (EXCLUDE)
+        if place[name] < last:
+            shuffled = True
+        last = place[name]
         field = entry.field
-        value = data[name]
         if entry.kind == _LEAF:
             if not entry.direct:
                 out[name] = field.deserialize(value, name, data)
@@ -197,6 +202,8 @@ def _load(plan: _Plan, data: Any) -> dict[str, Any]:
             if validator(result) is False:
                 raise _Refused
         out[name] = result
+    if shuffled:  # marshmallow's result has the declared order
+        out = {name: out[name] for name in sorted(out, key=place.__getitem__)}
     for hook in plan.hooks:
         hook(out, partial=None, many=False, unknown=EXCLUDE)
     for processor in plan.post:
