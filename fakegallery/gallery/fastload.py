@@ -203,7 +203,7 @@ def _load(plan: _Plan, data: Any) -> dict[str, Any]:
                 raise _Refused
         out[name] = result
     if shuffled:  # marshmallow's result has the declared order
-        out = {name: out[name] for name in sorted(out, key=place.__getitem__)}
+        out = {name: out[name] for name in by_name if name in out}
     for hook in plan.hooks:
         hook(out, partial=None, many=False, unknown=EXCLUDE)
     for processor in plan.post:

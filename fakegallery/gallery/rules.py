@@ -116,8 +116,7 @@ class GalleryRules:
     ) -> Item:
         """A new item from validated `data` (its `id` and `sortOrder` are given)."""
         wire: Body = {"id": item_id, "createdDate": now, "updatedDate": updated or now}
-        patch = {k: v for k, v in data.items() if k not in ("id", "sortOrder")}
-        self.wire.apply(wire, patch)
+        self.wire.apply(wire, data, skip=("id", "sortOrder"))
         if sort_order is not None:
             wire["sortOrder"] = sort_order
         return self.stored_item(gallery_id, wire, sort_order)

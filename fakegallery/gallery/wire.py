@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from ..state.media import MEDIA_URL
@@ -184,11 +184,15 @@ class WireBuilder:
             out["text"] = self.text(value["text"])
         return out
 
-    def apply(self, item: dict[str, Any], patch: Mapping[str, Any]) -> None:
+    def apply(
+        self, item: dict[str, Any], patch: Mapping[str, Any], skip: Container[str] = ()
+    ) -> None:
         """Merge validated input into a wire item: present keys replace, an
         explicit null clears, a new media member replaces the old one and the
-        `type` (docs/behaviour.md §5.11, §6.5)."""
+        `type` (docs/behaviour.md §5.11, §6.5). Keys in `skip` are left out."""
         for key, value in patch.items():
+            if key in skip:
+                continue
             if key in MEDIA_TYPES:
                 for other in MEDIA_TYPES:
                     item.pop(other, None)
@@ -204,8 +208,8 @@ class WireBuilder:
                     item.pop(key, None)
                 else:
                     item[key] = self.secondary(value)
-        if not any(k in item for k in MEDIA_TYPES):
-            item["type"] = "UNDEFINED"
+        if "image" not in item and "video" not in item and "text" not in item:
+            item["type"] = "UNDEFINED"  # no member of MEDIA_TYPES
 
 
 def video_type(video_id: str, url: str) -> str:

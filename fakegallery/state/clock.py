@@ -14,7 +14,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -194,9 +194,14 @@ class Clock:
 def guid_text(bits: int) -> str:
     """The text of a version-4 GUID made of 128 random bits: what
     ``str(uuid.UUID(int=bits, version=4))`` gives, without the object."""
-    bits = (bits & _GUID_KEEP) | _GUID_SET
-    text = f"{bits:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return guid_texts((bits,))[0]
+
+
+def guid_texts(drawn: Iterable[int]) -> list[str]:
+    """`guid_text` of each value (one loop: a bulk write draws thousands)."""
+    keep, mark = _GUID_KEEP, _GUID_SET
+    texts = [((bits & keep) | mark).to_bytes(16).hex() for bits in drawn]
+    return [f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}" for h in texts]
 
 
 # RFC 4122 §4.4: the variant bits 10 and the version nibble 4.
@@ -287,7 +292,7 @@ class Ids:
             drawn = [draw(128) for _ in range(count)]
             self._drawn[0] += 4 * count
         self.changes.changed(self.name)
-        return [guid_text(bits) for bits in drawn]
+        return guid_texts(drawn)
 
     def request_id(self) -> str:
         with self._lock:
@@ -301,7 +306,7 @@ class Ids:
             draw = self._requests.getrandbits
             drawn = [draw(128) for _ in range(count)]
             self._drawn[1] += 4 * count
-        return [guid_text(bits) for bits in drawn]
+        return guid_texts(drawn)
 
     def hex(self, digits: int) -> str:
         """`digits` lower-case hex digits from the entity stream (media ids)."""
