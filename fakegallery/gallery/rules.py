@@ -115,11 +115,14 @@ class GalleryRules:
         updated: str | None = None,
     ) -> Item:
         """A new item from validated `data` (its `id` and `sortOrder` are given)."""
-        wire: Body = {"id": item_id, "createdDate": now, "updatedDate": updated or now}
-        self.wire.apply(wire, data, skip=("id", "sortOrder"))
-        if sort_order is not None:
-            wire["sortOrder"] = sort_order
-        return self.stored_item(gallery_id, wire, sort_order)
+        wire = self.wire.new(data, item_id, sort_order, now, updated or now)
+        return Item(
+            id=item_id,
+            gallery_id=gallery_id,
+            sort_order=sort_order,
+            seq=self.store.next_seq(),
+            body=compact.dumps(wire),  # in protobuf order already
+        )
 
     def stored_item(
         self, gallery_id: str, wire: Body, sort_order: float | None

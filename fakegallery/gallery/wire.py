@@ -184,6 +184,43 @@ class WireBuilder:
             out["text"] = self.text(value["text"])
         return out
 
+    def new(
+        self,
+        data: Mapping[str, Any],
+        item_id: str,
+        sort_order: float | None,
+        created: str,
+        updated: str,
+    ) -> dict[str, Any]:
+        """A new item's wire dict from validated `data` (at most one media
+        member), its keys already in protobuf order: what `apply` of `data`
+        (without its `id` and `sortOrder`) to ``{id, dates, sortOrder}``
+        followed by `ordered` gives, built in one pass."""
+        media = [key for key in MEDIA_TYPES if key in data]
+        out: dict[str, Any] = {"id": item_id}
+        if len(media) > 1:  # not from a schema: the last one given wins
+            out.update(createdDate=created, updatedDate=updated)
+            self.apply(out, data, skip=("id", "sortOrder"))
+            if sort_order is not None:
+                out["sortOrder"] = sort_order
+            return ordered(out)
+        if sort_order is not None:
+            out["sortOrder"] = sort_order
+        for key in ("title", "description"):
+            if data.get(key) is not None:
+                out[key] = data[key]
+        out["type"] = MEDIA_TYPES[media[0]] if media else "UNDEFINED"
+        if media:
+            out[media[0]] = self.media(media[0], data[media[0]])
+        out["createdDate"] = created
+        out["updatedDate"] = updated
+        for key in ("tags", "link"):
+            if data.get(key) is not None:
+                out[key] = data[key]
+        if data.get("secondaryMedia") is not None:
+            out["secondaryMedia"] = self.secondary(data["secondaryMedia"])
+        return out
+
     def apply(
         self, item: dict[str, Any], patch: Mapping[str, Any], skip: Container[str] = ()
     ) -> None:
