@@ -14,7 +14,6 @@ import sys
 from collections.abc import Container, Sequence
 
 from ..state import events as ev
-from ..state.store import Item
 from .rules import GalleryRules
 
 
@@ -48,19 +47,20 @@ class BulkRules(GalleryRules):
         event_type: str,
         gallery_id: str,
         key: str,
-        items: Sequence[Item],
+        values: Sequence[bytes],
         at: str,
         first: int,
+        originated_from: str | None = None,
     ) -> list[ev.Event]:
-        """One item event per item, numbered from `first`, as `item_event_of`
-        makes it with the body ``{key: orjson.Fragment(item.body)}``: the
-        payload is the stored JSON spliced into the envelope's bytes, which is
-        what orjson writes for a Fragment."""
+        """One item event per JSON value, numbered from `first`, as
+        `item_event_of` makes it with the body ``{key: value}`` (e.g. an
+        item's stored bytes): each payload is the value spliced into the
+        envelope's bytes, which is what orjson writes for a Fragment."""
         head = b'{"actionEvent":{"body":{"' + key.encode() + b'":'
         # the log interns these when it stamps an event: done once here
         site, entity = sys.intern(site_id), sys.intern(gallery_id)
         fqdn = self.events.entity_fqdn
-        ids = self.ids.request_ids(len(items))
+        ids = self.ids.request_ids(len(values))
         return [
             ev.Event(
                 event_id,
@@ -68,10 +68,10 @@ class BulkRules(GalleryRules):
                 site,
                 entity,
                 at,
-                head + item.body + b"}}}",
-                None,
+                head + value + b"}}}",
+                originated_from,
                 fqdn,
                 number,
             )
-            for number, (event_id, item) in enumerate(zip(ids, items), first)
+            for number, (event_id, value) in enumerate(zip(ids, values), first)
         ]

@@ -138,7 +138,7 @@ class GalleryOperations(BulkRules):
             self.gallery_event_of(site_id, ev.GALLERY_CREATED, gallery, total, at, 1)
         ]
         events += self.item_events(
-            site_id, ev.ITEM_CREATED, gallery_id, "item", items, at, 2
+            site_id, ev.ITEM_CREATED, gallery_id, "item", [i.body for i in items], at, 2
         )
         return _Plan(
             gallery,
@@ -261,13 +261,18 @@ class GalleryOperations(BulkRules):
         item-deleted event."""
         with self.lock:
             removed = self.store.delete_gallery(site_id, gallery_id)
-            for item in removed:
-                self.item_event(
-                    site_id,
-                    ev.ITEM_DELETED,
-                    gallery_id,
-                    {"itemId": item.id},
-                    ev.ORIGINATED_FROM_GALLERY_DELETED,
-                )
-            self.gallery_deleted_event(site_id, gallery_id)
+            first = self.events.last_sequence(site_id, gallery_id) + 1
+            events = self.item_events(
+                site_id,
+                ev.ITEM_DELETED,
+                gallery_id,
+                "itemId",
+                [orjson.dumps(item.id) for item in removed],
+                self.event_time(),
+                first,
+                ev.ORIGINATED_FROM_GALLERY_DELETED,
+            )
+            body: Body = {"deletedEvent": {}}
+            events.append(self.event(site_id, ev.GALLERY_DELETED, gallery_id, body))
+            self.events.publish_many(events)
         return {"galleryId": gallery_id}
