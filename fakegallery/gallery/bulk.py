@@ -13,7 +13,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Container, Sequence
 
+import orjson
+
 from ..state import events as ev
+from ..state.store import Item
 from .rules import GalleryRules
 
 
@@ -75,3 +78,53 @@ class BulkRules(GalleryRules):
             )
             for number, (event_id, value) in enumerate(zip(ids, values), first)
         ]
+
+
+#: Keys of the free-form objects (exif, text css, a link's wixLinkData): only
+#: inside them could another `"createdDate":"` key appear in a stored item.
+_FREE_FORM = (b'"exif":', b'"css":', b'"wixLinkData":')
+_CREATED = b',"createdDate":"'
+_UPDATED = b'","updatedDate":"'
+
+
+def cloned_body(item: Item, new_id: str, sort_order: float, now: str) -> bytes | None:
+    """The stored JSON of a copy of `item` (docs/behaviour.md §6.4): its bytes
+    with a new id, sortOrder and both dates, spliced in without parsing the
+    item. None when the bytes are not laid out as the store writes them (then
+    the caller parses): ``{"id":…[,"sortOrder":…],…,"createdDate":…,
+    "updatedDate":…,…}`` in protobuf order, no free-form object that could
+    hold a date key of its own, the dates plain strings."""
+    body = item.body
+    head = b'{"id":' + orjson.dumps(item.id)
+    if not body.startswith(head) or any(key in body for key in _FREE_FORM):
+        return None
+    rest = len(head)
+    if body.startswith(b',"sortOrder":', rest):
+        rest = body.find(b",", rest + 1)  # a number holds no comma
+        if rest < 0:
+            return None
+    created = body.find(_CREATED, rest)
+    if created < 0 or body.find(_CREATED, created + 1) >= 0:
+        return None
+    start = created + len(_CREATED)
+    updated = body.find(_UPDATED, start)
+    if updated < 0 or b'"' in body[start:updated] or b"\\" in body[start:updated]:
+        return None
+    end = body.find(b'"', updated + len(_UPDATED))
+    if end < 0 or b"\\" in body[updated + len(_UPDATED) : end]:
+        return None
+    date = now.encode()
+    return b"".join(
+        (
+            b'{"id":',
+            orjson.dumps(new_id),
+            b',"sortOrder":',
+            orjson.dumps(sort_order),
+            body[rest:created],
+            _CREATED,
+            date,
+            _UPDATED,
+            date,
+            body[end:],
+        )
+    )

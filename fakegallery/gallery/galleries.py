@@ -25,7 +25,7 @@ from ..state.clock import format_time
 from ..state.commit import CommitLock
 from ..state.store import Gallery, Item, gallery_bytes, item_bytes
 from .operations import DEFAULT_ITEM_LIMIT
-from .bulk import BulkRules
+from .bulk import BulkRules, cloned_body
 from .rules import Body
 
 #: Plans made outside the lock before one is made under it.
@@ -113,10 +113,14 @@ class GalleryOperations(BulkRules):
         fresh = iter(self.fresh_ids(site_id, len(sources) + len(entries)))
         items: list[Item] = []
         for src in sources:
+            new_id, value = next(fresh), next(defaults)
+            body = cloned_body(src, new_id, value, now)
+            if body is not None:  # the stored bytes, spliced (no parse)
+                seq = store.next_seq()
+                items.append(Item(new_id, gallery_id, value, seq, body))
+                continue
             wire = src.wire()
-            wire.update(id=next(fresh), createdDate=now, updatedDate=now)
-            value = next(defaults)
-            wire["sortOrder"] = value
+            wire.update(id=new_id, createdDate=now, updatedDate=now, sortOrder=value)
             items.append(self.stored_item(gallery_id, wire, value))
         for entry in entries:
             value = entry.get("sortOrder")

@@ -274,11 +274,6 @@ class GalleryRules:
             self.item_event_of(site_id, event_type, gallery_id, body, originated_from)
         )
 
-    def gallery_deleted_event(self, site_id: str, gallery_id: str) -> None:
-        """Publish the event of a deleted gallery."""
-        body: Body = {"deletedEvent": {}}
-        self.events.publish(self.event(site_id, ev.GALLERY_DELETED, gallery_id, body))
-
 
 def gallery_entity(gallery: Gallery, total: int, items: list[Any]) -> Body:
     """A gallery's wire fields in the protobuf order of a real answer
