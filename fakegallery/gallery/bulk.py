@@ -76,7 +76,9 @@ class BulkRules(GalleryRules):
                 fqdn,
                 number,
             )
-            for number, (event_id, value) in enumerate(zip(ids, values), first)
+            for number, (event_id, value) in enumerate(
+                zip(ids, values, strict=True), first
+            )
         ]
 
 

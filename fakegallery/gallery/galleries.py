@@ -24,8 +24,8 @@ from ..state import events as ev
 from ..state.clock import format_time
 from ..state.commit import CommitLock
 from ..state.store import Gallery, Item, gallery_bytes, item_bytes
-from .operations import DEFAULT_ITEM_LIMIT
 from .bulk import BulkRules, cloned_body
+from .operations import DEFAULT_ITEM_LIMIT
 from .rules import Body
 
 #: Plans made outside the lock before one is made under it.

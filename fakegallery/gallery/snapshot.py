@@ -44,8 +44,7 @@ class Snapshots(BulkRules):
             store.put_gallery(site_id, gallery)
             # Drawn in bulk, in the order single draws would come (bulk.py).
             unset = [
-                entry.get("sortOrder") is None
-                and not (exact and "sortOrder" in entry)
+                entry.get("sortOrder") is None and not (exact and "sortOrder" in entry)
                 for entry in entries
             ]
             defaults = iter(self.free_sort_orders(explicit, sum(unset)))
