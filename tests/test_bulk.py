@@ -51,6 +51,7 @@ def _images(n: int) -> list[dict[str, Any]]:
         {
             "title": f"t{i}",
             "image": {"imageInfo": {"id": f"a_{i}", "width": 2, "height": 1}},
+            "tags": {"values": ["a", "b"]},
         }
         for i in range(n)
     ]

@@ -49,6 +49,8 @@ class _Field:
     direct: bool = False
     #: A leaf whose `_deserialize` returns a `str` value as it is (String's).
     text: bool = False
+    #: A list of leaves (a direct leaf too): its element, a direct leaf
+    inner: _Field | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ def _make_plan(schema: Schema) -> _Plan | None:
         elif isinstance(field, fields.List | fields.Tuple):
             if isinstance(field, fields.Tuple):
                 return None
-            planned.append(_Field(name, field, _LEAF, None, None))
+            planned.append(_list_leaf(name, field))
         else:
             planned.append(_leaf(name, field))
     return _Plan(
@@ -141,6 +143,30 @@ def _leaf(name: str, field: fields.Field[Any]) -> _Field:
     direct = not field.pre_load and not field.post_load
     text = type(field)._deserialize is fields.String._deserialize
     return _Field(name, field, _LEAF, None, None, direct, direct and text)
+
+
+def _list_leaf(name: str, field: fields.List[Any]) -> _Field:
+    """A list of leaves (e.g. tags' values): each element as a direct leaf
+    when the list and its element have no pre/post_load, else marshmallow's."""
+    inner = _leaf(name, field.inner)
+    if not inner.direct or field.pre_load or field.post_load:
+        return _Field(name, field, _LEAF, None, None)
+    return _Field(name, field, _LEAF, None, None, True, False, inner)
+
+
+def _element(entry: _Field, value: Any) -> Any:
+    """A list element as `entry.field.deserialize(value)` loads it."""
+    field = entry.field
+    if value is None:
+        if not field.allow_none:
+            raise _Refused
+        return None
+    if not (entry.text and type(value) is str):
+        value = field._deserialize(value, None, None)
+    for validator in field.validators:
+        if validator(value) is False:
+            raise _Refused
+    return value
 
 
 def _nested(field: fields.Nested) -> tuple[Schema, _Plan] | None:
@@ -179,7 +205,12 @@ def _load(plan: _Plan, data: Any) -> dict[str, Any]:
                     raise _Refused
                 out[name] = None
                 continue
-            if not (entry.text and type(value) is str):
+            if entry.inner is not None:  # a list of leaves: JSON arrays only here
+                if type(value) is not list:
+                    raise _Refused
+                inner = entry.inner
+                value = [_element(inner, element) for element in value]
+            elif not (entry.text and type(value) is str):
                 value = field._deserialize(value, name, data)
             for validator in field.validators:
                 if validator(value) is False:
