@@ -80,7 +80,8 @@ def one_round(n: int) -> dict[str, float]:
     spec = gallery_spec(gallery_id(0), n, validated_item())
     out[OPERATIONS[1]] = _clock(lambda: fake.gallery.import_gallery(SITE, spec))
 
-    app, fake = new_fake(MAX_REQUEST_BYTES=1 << 30)
+    # past the default limits of one request (16 MiB, 20,000 items)
+    app, fake = new_fake(MAX_REQUEST_BYTES=1 << 30, MAX_ITEMS_PER_REQUEST=1 << 30)
     http = client(app)
     items = [copy.deepcopy(ITEM) for _ in range(n)]
     # encoded ahead: the client's stdlib JSON encoder stays out of the figure
@@ -90,7 +91,7 @@ def one_round(n: int) -> dict[str, float]:
         lambda: _ok(http.post(f"{API}/galleries", data=body, headers=json_type))
     )
 
-    app, fake = new_fake()
+    app, fake = new_fake(MAX_ITEMS_PER_REQUEST=1 << 30)
     http = client(app)
     (source,) = fill(fake, SITE, 1, n)
     clone = {"cloneFromGalleryId": source}

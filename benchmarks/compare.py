@@ -138,16 +138,26 @@ def fakegallery_variants(stack: contextlib.ExitStack) -> Iterator[dict[str, Any]
 
 
 class _NoFake:
+    """What the server needs of a fake (web/serving.py reads the settings and
+    the request ids of its refusals), for a plain app that has none."""
+
+    def __init__(self) -> None:
+        from fakegallery.config import Settings
+        from fakegallery.state.clock import Ids
+
+        self.settings = Settings()
+        self.ids = Ids(None)
+
     def close(self) -> None:
-        """A plain app has no fake to close."""
+        """A plain app has no webhook sender to stop."""
 
 
 class PlainServer(FakeGalleryServer):
     """The same in-process waitress server, for a plain Flask app."""
 
-    @property
-    def fake(self) -> Any:
-        return _NoFake()
+    def __init__(self, app: Flask) -> None:
+        app.extensions["fakegallery"] = _NoFake()
+        super().__init__(app)
 
 
 def _waitress(app: Flask, stack: contextlib.ExitStack) -> str:

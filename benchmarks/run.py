@@ -4,6 +4,7 @@
     python benchmarks/run.py --quick     # smaller sizes, fewer rounds (minutes)
     python benchmarks/run.py --only compare,scale --out results.json
     python benchmarks/run.py --check     # then compare with benchmarks/baseline.json
+    python benchmarks/run.py --out r.json --save-baseline   # make this run the baseline
 
 Sections: the machine (and its load before and after), `compare` (F, a bare
 Flask view of the same bytes, moto's server, mock_aws, pytest-httpserver,
@@ -138,6 +139,11 @@ def main() -> None:
     )
     parser.add_argument("--baseline", type=Path, default=DEFAULT_BASELINE)
     parser.add_argument(
+        "--save-baseline",
+        action="store_true",
+        help="write this run's ratios to --baseline (for later --check runs)",
+    )
+    parser.add_argument(
         "--compare-with",
         default=None,
         metavar="DIR",
@@ -151,14 +157,17 @@ def main() -> None:
     plan = QUICK if args.quick else FULL
     results: dict[str, Any] = {"machine": machine(), "options": {}}
     started = time.time()
+    loads: dict[str, list[float]] = {}
     for name in chosen:
-        say(f"== {name} (load {loadavg()})")
+        loads[name] = loadavg()
+        say(f"== {name} (load {loads[name]})")
         options = dict(plan[name])
         if args.compare_with and name in ("cold", "suite"):
             options["baseline"] = args.compare_with
         results["options"][name] = options
         results[name] = run_section(name, options)
         print(f"\n## {name}\n\n{SHOW[name](results[name])}", flush=True)
+    results["machine"]["loadavg_before_each_section"] = loads
     results["machine"]["loadavg_after"] = loadavg()
     results["minutes"] = round((time.time() - started) / 60, 1)
     results["metrics"] = metrics(results)
@@ -166,8 +175,17 @@ def main() -> None:
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
         say(f"written to {args.out}")
+    if args.save_baseline:
+        kept = {"machine": results["machine"], "metrics": results["metrics"]}
+        text = json.dumps(kept, indent=2, ensure_ascii=False)
+        args.baseline.write_text(text + "\n", encoding="utf-8")
+        say(f"baseline written to {args.baseline}")
     if args.check:
-        baseline = json.loads(args.baseline.read_text(encoding="utf-8"))
+        if args.baseline.exists():
+            baseline = json.loads(args.baseline.read_text(encoding="utf-8"))
+        else:
+            say(f"no baseline at {args.baseline}: checking the targets only")
+            baseline = {"metrics": {}}
         failures = compare_metrics(baseline["metrics"], results["metrics"])
         print(report(failures, baseline, results))
         sys.exit(1 if failures else 0)

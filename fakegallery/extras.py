@@ -1,7 +1,8 @@
 """Optional dependencies: the core (the pytest fixture and the dev server) needs
 none of them. Generated demo data needs Faker (extra `demo`), media uploads need
-Pillow (extra `media`); without them those features fail with one message that
-names the extra, never with a bare ImportError."""
+Pillow (extra `media`), signed webhooks need PyJWT and cryptography (extra
+`webhooks`); without them those features fail with one message that names the
+extra, never with a bare ImportError."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class Extra:
 
 DEMO = Extra("demo", "Faker", "generated demo data (--demo, fakegallery demo)")
 MEDIA = Extra("media", "Pillow", "media uploads")
+WEBHOOKS = Extra("webhooks", "PyJWT and cryptography", "signed webhooks")
 
 
 def require(module: str, extra: Extra) -> ModuleType:

@@ -96,9 +96,7 @@ class FakeGallery:
                 settings.max_galleries_per_site,
                 settings.max_stored_bytes,
             ),
-            self.store,
-            self.live,
-            self.media,
+            self.sites,
         )
         self.components = Components(
             [

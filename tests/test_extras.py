@@ -11,6 +11,7 @@ from importlib.metadata import requires
 import pytest
 from flask.testing import FlaskClient
 
+from fakegallery import create_app
 from fakegallery.extras import MissingExtra
 from fakegallery.seeding import demo
 
@@ -23,8 +24,6 @@ CORE = {
     "waitress",
     "requests",
     "nh3",
-    "pyjwt",
-    "cryptography",
     "urllib3",
 }
 
@@ -41,6 +40,8 @@ def test_metadata_core_is_lean_and_extras_are_named() -> None:
     assert core == CORE
     assert any(_name(r) == "faker" and "extra == 'demo'" in r for r in declared)
     assert any(_name(r) == "pillow" and "extra == 'media'" in r for r in declared)
+    for name in ("pyjwt", "cryptography"):
+        assert any(_name(r) == name and "extra == 'webhooks'" in r for r in declared)
 
 
 def test_core_imports_neither_faker_nor_pillow() -> None:
@@ -93,3 +94,32 @@ def test_upload_without_pillow_501_naming_the_extra(client: FlaskClient) -> None
     assert error["data"] == {"extra": "media", "package": "Pillow"}
     assert "pip install 'fakegallery[media]'" in error["description"]
     assert client.get("/_fake/media").json == {"media": []}  # nothing stored
+
+
+@pytest.fixture
+def no_crypto(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "jwt", None)
+
+
+@pytest.mark.usefixtures("no_crypto")
+def test_subscribe_without_the_webhooks_extra_501_naming_it(
+    client: FlaskClient,
+) -> None:
+    response = client.post("/_fake/webhooks", json={"url": "http://127.0.0.1:9/hook"})
+    assert response.status_code == 501
+    error = response.json["details"]["applicationError"]  # type: ignore[index]
+    assert error["code"] == "NOT_IMPLEMENTED"
+    assert error["data"] == {"extra": "webhooks", "package": "PyJWT and cryptography"}
+    assert "pip install 'fakegallery[webhooks]'" in error["description"]
+    assert client.get("/_fake/webhooks").json["webhooks"] == []  # nothing added
+    created = client.post(
+        "/pro-gallery/v2/galleries", json={}, headers={"Authorization": "k"}
+    )
+    assert created.status_code == 200  # the API and its events work without it
+    assert client.get("/_fake/events").json["events"]
+
+
+@pytest.mark.usefixtures("no_crypto")
+def test_webhooks_setting_without_the_extra_stops_the_app() -> None:
+    with pytest.raises(MissingExtra, match=r"\[webhooks\] extra"):
+        create_app({"WEBHOOKS": ["http://127.0.0.1:9/hook"]})

@@ -26,5 +26,6 @@ def test_the_first_command_installs_the_extras_of_the_readme_examples() -> None:
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"
     ]
-    assert "-e '.[demo,media]'" in first  # serve --demo and uploads work after it
-    assert {"demo", "media"} <= set(extras)
+    # serve --demo, uploads and webhooks work after it
+    assert "-e '.[demo,media,webhooks]'" in first
+    assert {"demo", "media", "webhooks"} <= set(extras)

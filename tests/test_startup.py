@@ -1,6 +1,7 @@
 """What a start imports (docs/performance.md, cold start): serving the shipped
 fixtures and answering reads needs neither marshmallow nor the HTTP client of
-the parity harness; a write loads the schemas on first use. Checked in a fresh
+the parity harness, nor the dashboard's page builders; a write loads the
+schemas on first use, the first dashboard page its builders. Checked in a fresh
 interpreter, since this test process has imported everything already."""
 
 from __future__ import annotations
@@ -18,12 +19,20 @@ client = app.test_client()
 headers = {"Authorization": "k"}
 assert client.get("/pro-gallery/v2/galleries", headers=headers).status_code == 200
 assert client.get("/_fake/state").status_code == 200
-lazy = ("marshmallow", "requests", "fakegallery.parity", "fakegallery.openapi.document")
+lazy = (
+    "marshmallow",
+    "requests",
+    "fakegallery.parity",
+    "fakegallery.openapi.document",
+    "fakegallery.dashboard.views",
+)
 for name in lazy:
     assert name not in sys.modules, name + " was imported at start"
 created = client.post("/pro-gallery/v2/galleries", json={}, headers=headers)
 assert created.status_code == 200, created.data
 assert "marshmallow" in sys.modules
+assert client.get("/_fake/ui/").status_code == 200
+assert "fakegallery.dashboard.views" in sys.modules
 print("ok")
 """
 

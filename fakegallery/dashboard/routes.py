@@ -2,7 +2,11 @@
 around one "live" part; the page's script asks for that part again
 (`?fragment=1`, with its ETag) every second or two and swaps it in when it
 changed, so a test or an app driving the fake shows up without a reload. The
-Activity page's panels read the /_fake/ JSON routes themselves."""
+Activity page's panels read the /_fake/ JSON routes themselves.
+
+The page builders (views.py, tiles.py) load with the first page: a fake that
+nobody looks at in a browser never needs them (docs/performance.md, cold
+start)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,6 @@ from ..gallery.operations import BY_ID
 from ..state.events import EVENT_TYPES
 from ..state.faults import CONNECTION_FAULTS
 from ..web.request import guid, int_arg
-from . import views
 from .security import secure
 
 bp = Blueprint(
@@ -55,6 +58,8 @@ def page(
     """The whole page, or only its live part when `?fragment=1` (answered 304
     when it has not changed since the ETag the script sent). The ETag is
     `version` when the caller knows one, else a hash of the part's HTML."""
+    from . import views
+
     fake = current_fake()
     context.setdefault("clock", views.clock(fake))
     part_html = render_template(part, **context)
@@ -84,6 +89,8 @@ def site_arg(site_id: str) -> str:
 @bp.get("/")
 def home() -> Response:
     """Every site with data, and the clock."""
+    from . import views
+
     fake = current_fake()
     listed = views.site_ids(fake)
     pager = views.Pager.of(len(listed), SITES_PER_PAGE, int_arg("page", 1, 1))
@@ -99,6 +106,8 @@ def home() -> Response:
 @bp.get("/sites/<site_id>/")
 def site(site_id: str) -> Response:
     """A site's galleries as cards."""
+    from . import views
+
     fake = current_fake()
     site_arg(site_id)
     summary = views.site_summary(fake, site_id)
@@ -119,6 +128,8 @@ def site(site_id: str) -> Response:
 @bp.get("/sites/<site_id>/galleries/<gallery_id>/")
 def gallery(site_id: str, gallery_id: str) -> Response:
     """A gallery as an image grid in the API's order."""
+    from . import views
+
     fake = current_fake()
     site_arg(site_id)
     guid("galleryId", gallery_id)
@@ -144,6 +155,8 @@ def gallery(site_id: str, gallery_id: str) -> Response:
 @bp.get("/sites/<site_id>/galleries/<gallery_id>/items/<item_id>")
 def item(site_id: str, gallery_id: str, item_id: str) -> Response:
     """One item: its picture and its exact wire JSON (`?raw=1`: the JSON itself)."""
+    from . import views
+
     fake = current_fake()
     site_arg(site_id)
     guid("galleryId", gallery_id)
@@ -166,6 +179,8 @@ def item(site_id: str, gallery_id: str, item_id: str) -> Response:
 @bp.get("/sites/<site_id>/live")
 def live(site_id: str) -> Response:
     """The live site as a visitor sees it (the data of /_fake/live)."""
+    from . import views
+
     fake = current_fake()
     site_arg(site_id)
     return page(
@@ -180,6 +195,8 @@ def live(site_id: str) -> Response:
 @bp.get("/sites/<site_id>/media")
 def media(site_id: str) -> Response:
     """The site's Media Manager, with an upload form."""
+    from . import views
+
     fake = current_fake()
     site_arg(site_id)
     shown, pager = views.media_page(
@@ -200,6 +217,8 @@ def activity() -> Response:
     """Requests, events, webhook deliveries and fault rules: panels that
     read the /_fake/ JSON routes in the browser, and the fault and journal
     controls."""
+    from . import views
+
     fake = current_fake()
     site_id = request.args.get("siteId", "")
     html = render_template(

@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import QuotaExceeded
-from .live import LiveModel
-from .media import MediaLibrary
-from .store import MemoryStore
+from .sites import SiteParts
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,24 +27,16 @@ class Quota:
     """Checks a write against the limits; each check raises QuotaExceeded.
     Call them under the fake's lock, just before the write."""
 
-    def __init__(
-        self,
-        limits: Limits,
-        store: MemoryStore,
-        live: LiveModel,
-        media: MediaLibrary,
-    ) -> None:
+    def __init__(self, limits: Limits, sites: SiteParts) -> None:
         self.limits = limits
-        self.store = store
-        self.live = live
-        self.media = media
+        self.sites = sites
+        self.store = sites.store
+        self.live = sites.live
+        self.media = sites.media
 
     def site_ids(self) -> list[str]:
-        """Every site that holds something: galleries, widgets or a published
-        flag, or media."""
-        return sorted(
-            {*self.store.site_ids(), *self.live.site_ids(), *self.media.site_ids()}
-        )
+        """Every site that holds something (state/sites.py)."""
+        return self.sites.site_ids()
 
     def knows(self, site_id: str) -> bool:
         return (

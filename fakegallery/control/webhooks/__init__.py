@@ -24,7 +24,7 @@ from .delivery import Dispatcher
 from .entries import PENDING, Delivery
 from .log import DeliveryLog
 from .sender import Sender
-from .signing import SigningKey
+from .signing import SigningKey, require_crypto
 from .subscriptions import Subscription, Subscriptions
 
 Json = dict[str, Any]
@@ -48,6 +48,8 @@ class Webhooks:
         self.app = envelope.AppIdentity.create(
             ids, settings.webhook_app_id, settings.webhook_instance_ids
         )
+        if settings.webhooks:  # without the extra: stop at start-up
+            require_crypto()
         self.key = SigningKey(settings.webhook_private_key_file)
         self.subscriptions = Subscriptions(self._now, settings.webhooks)
         self.log = DeliveryLog(

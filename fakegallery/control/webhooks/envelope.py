@@ -111,6 +111,9 @@ def decode(token: str | bytes, public_key: str) -> Json:
     that is not a webhook."""
     import base64
 
+    from .signing import require_crypto
+
+    require_crypto()
     import jwt
 
     key = public_key.strip()

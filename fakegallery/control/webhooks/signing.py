@@ -7,7 +7,8 @@ a webhook should not pay. With WEBHOOK_PRIVATE_KEY_FILE the key is loaded from
 that PEM file at start, or, when the file does not exist yet, generated at
 start and written there, so a dev server keeps its public key across restarts
 (a bad or unwritable file stops the app with the setting's name). PyJWT and
-cryptography are imported only here, when a key is first needed.
+cryptography (the `webhooks` extra) are imported only here, when a key is first
+needed; without them, that first need is a MissingExtra naming the extra.
 """
 
 from __future__ import annotations
@@ -19,12 +20,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...config import SettingsError
+from ...extras import WEBHOOKS, require
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 KEY_BITS = 2048
 KEY_FILE_SETTING = "WEBHOOK_PRIVATE_KEY_FILE"
+
+
+def require_crypto() -> None:
+    """PyJWT and cryptography, or MissingExtra naming the `webhooks` extra
+    (a Wix-shaped 501 over HTTP, a one-line error at start-up)."""
+    require("jwt", WEBHOOKS)
+    require("cryptography.hazmat.primitives.asymmetric.rsa", WEBHOOKS)
 
 
 class SigningKey:
@@ -36,6 +45,7 @@ class SigningKey:
         self._public_pem: str | None = None
         self.key_file = Path(key_file).expanduser() if key_file else None
         if self.key_file is not None:
+            require_crypto()
             if self.key_file.exists():
                 self._key = _load(self.key_file)
             else:
@@ -87,12 +97,14 @@ class SigningKey:
 
     def sign(self, claims: dict[str, Any]) -> str:
         """A compact RS256 JWT with header {"alg": "RS256", "typ": "JWT"}."""
+        require_crypto()
         import jwt
 
         return jwt.encode(claims, self._private(), algorithm="RS256")
 
 
 def _generate() -> RSAPrivateKey:
+    require_crypto()
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     return rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)

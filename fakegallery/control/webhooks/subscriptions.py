@@ -24,6 +24,7 @@ from ...errors import (
 )
 from ...state.component import NO_CHANGES, ChangeSink
 from ...state.events import EVENT_TYPES, Event
+from .signing import require_crypto
 
 Json = dict[str, Any]
 
@@ -198,7 +199,9 @@ class Subscriptions:
     def add(
         self, url: str, events: tuple[str, ...] | None, site_id: str | None
     ) -> Subscription:
-        """Subscribe `url` (already checked); 400 when the list is full."""
+        """Subscribe `url` (already checked); 400 when the list is full, 501
+        without the `webhooks` extra (nothing could sign its deliveries)."""
+        require_crypto()
         with self._lock:
             if len(self._subs) >= MAX_SUBSCRIPTIONS:
                 raise _bad(
