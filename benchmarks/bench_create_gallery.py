@@ -114,7 +114,9 @@ def fake_server(serve: bool) -> Iterator[str]:
         port_file = Path(tmp) / "port"
         command = [sys.executable, "-m", "fakegallery", "serve", "--port", "0"]
         command += ["--port-file", str(port_file), "--no-fixtures", "--seed", "1"]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        # run from the temp dir: `-m` puts the working directory first on
+        # sys.path, which would shadow the package PYTHONPATH names (--against)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=tmp)
         try:
             deadline = time.monotonic() + 60
             while not port_file.exists() or not port_file.read_text().strip():
