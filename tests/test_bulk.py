@@ -219,3 +219,17 @@ def test_fixture_load_draws_in_bulk(fake, monkeypatch):
     orders = [i["sortOrder"] for i in gallery["items"]]
     assert orders == sorted(orders)
     assert len(set(orders)) == COUNT
+
+
+def test_guid_texts_are_uuid4_texts():
+    """The GUIDs a bulk draw formats are what `uuid` writes for the same bits."""
+    import random
+    import uuid
+
+    from fakegallery.state.guids import guid_text, guid_texts
+
+    draw = random.Random(7).getrandbits
+    values = [0, (1 << 128) - 1, *(draw(128) for _ in range(2000))]
+    expected = [str(uuid.UUID(int=v, version=4)) for v in values]
+    assert guid_texts(values) == expected
+    assert [guid_text(v) for v in values[:50]] == expected[:50]
