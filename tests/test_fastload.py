@@ -44,7 +44,23 @@ ITEMS = [
         "secondaryMedia": {"text": {"html": "x"}},
     },
 ]
+
+
+def reversed_keys(value: Any) -> Any:
+    """`value` with every object's keys in reverse order."""
+    if isinstance(value, dict):
+        return {k: reversed_keys(value[k]) for k in reversed(value)}
+    if isinstance(value, list):
+        return [reversed_keys(v) for v in value]
+    return value
+
+
 VALID: list[tuple[Schema, Any]] = [
+    # keys in another order than declared: the result still has marshmallow's
+    (
+        schemas.CreateGalleryRequest(),
+        reversed_keys({"gallery": {"name": "g", "sortOrder": 1, "items": ITEMS}}),
+    ),
     (
         schemas.CreateGalleryRequest(),
         {"gallery": {"name": "g", "sortOrder": 1, "items": ITEMS}},

@@ -19,7 +19,7 @@ on marshmallow in pyproject.toml.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,13 @@ class _Field:
     kind: int
     schema: Schema | None  # the nested schema (_NESTED, _LIST_NESTED)
     plan: _Plan | None
+    #: A leaf whose value marshmallow's `deserialize` would only pass through
+    #: `_deserialize` and the validators: called directly (no pre/post_load).
+    direct: bool = False
+    #: A leaf whose `_deserialize` returns a `str` value as it is (String's).
+    text: bool = False
+    #: A list of leaves (a direct leaf too): its element, a direct leaf
+    inner: _Field | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,14 @@ class _Plan:
     fields: tuple[_Field, ...]
     validators: tuple[str, ...]  # @validates_schema methods
     processors: tuple[str, ...]  # @post_load methods
+    #: The fields by name, and each name's place in the declared order (the
+    #: order marshmallow's result has): a load walks the keys given.
+    by_name: dict[str, _Field]
+    place: dict[str, int]
+    required: frozenset[str]
+    #: `validators` and `processors` bound to the schema
+    hooks: tuple[Callable[..., Any], ...]
+    post: tuple[Callable[..., Any], ...]
 
 
 #: Plans by schema instance id, with the instance kept alive beside them.
@@ -108,15 +123,50 @@ def _make_plan(schema: Schema) -> _Plan | None:
         elif isinstance(field, fields.List | fields.Tuple):
             if isinstance(field, fields.Tuple):
                 return None
-            planned.append(_Field(name, field, _LEAF, None, None))
+            planned.append(_list_leaf(name, field))
         else:
-            planned.append(_Field(name, field, _LEAF, None, None))
+            planned.append(_leaf(name, field))
     return _Plan(
         schema,
         tuple(planned),
         tuple(hooked["validates_schema"]),
         tuple(hooked["post_load"]),
+        by_name={entry.name: entry for entry in planned},
+        place={entry.name: index for index, entry in enumerate(planned)},
+        required=frozenset(e.name for e in planned if e.field.required),
+        hooks=tuple(getattr(schema, name) for name in hooked["validates_schema"]),
+        post=tuple(getattr(schema, name) for name in hooked["post_load"]),
     )
+
+
+def _leaf(name: str, field: fields.Field[Any]) -> _Field:
+    direct = not field.pre_load and not field.post_load
+    text = type(field)._deserialize is fields.String._deserialize
+    return _Field(name, field, _LEAF, None, None, direct, direct and text)
+
+
+def _list_leaf(name: str, field: fields.List[Any]) -> _Field:
+    """A list of leaves (e.g. tags' values): each element as a direct leaf
+    when the list and its element have no pre/post_load, else marshmallow's."""
+    inner = _leaf(name, field.inner)
+    if not inner.direct or field.pre_load or field.post_load:
+        return _Field(name, field, _LEAF, None, None)
+    return _Field(name, field, _LEAF, None, None, True, False, inner)
+
+
+def _element(entry: _Field, value: Any) -> Any:
+    """A list element as `entry.field.deserialize(value)` loads it."""
+    field = entry.field
+    if value is None:
+        if not field.allow_none:
+            raise _Refused
+        return None
+    if not (entry.text and type(value) is str):
+        value = field._deserialize(value, None, None)
+    for validator in field.validators:
+        if validator(value) is False:
+            raise _Refused
+    return value
 
 
 def _nested(field: fields.Nested) -> tuple[Schema, _Plan] | None:
@@ -128,18 +178,44 @@ def _nested(field: fields.Nested) -> tuple[Schema, _Plan] | None:
 
 
 def _load(plan: _Plan, data: Any) -> dict[str, Any]:
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
+        raise _Refused
+    keys = data.keys()
+    if not plan.required <= keys:
         raise _Refused
     out: dict[str, Any] = {}
-    for entry in plan.fields:
-        name, field = entry.name, entry.field
-        value = data.get(name, missing)
-        if value is missing:
-            if field.required:
-                raise _Refused
-            continue
+    by_name, place = plan.by_name, plan.place
+    last, shuffled = -1, False
+    for name, value in data.items():
+        entry = by_name.get(name)
+        if entry is None:
+            continue  # unknown keys are dropped (EXCLUDE)
+        if place[name] < last:
+            shuffled = True
+        last = place[name]
+        field = entry.field
         if entry.kind == _LEAF:
-            out[name] = field.deserialize(value, name, data)
+            if not entry.direct:
+                out[name] = field.deserialize(value, name, data)
+                continue
+            # Field.deserialize without its bookkeeping: None, then the type,
+            # then each validator (a failure refuses: marshmallow reports it).
+            if value is None:
+                if not field.allow_none:
+                    raise _Refused
+                out[name] = None
+                continue
+            if entry.inner is not None:  # a list of leaves: JSON arrays only here
+                if type(value) is not list:
+                    raise _Refused
+                inner = entry.inner
+                value = [_element(inner, element) for element in value]
+            elif not (entry.text and type(value) is str):
+                value = field._deserialize(value, name, data)
+            for validator in field.validators:
+                if validator(value) is False:
+                    raise _Refused
+            out[name] = value
             continue
         if value is None:
             if not field.allow_none:
@@ -157,8 +233,10 @@ def _load(plan: _Plan, data: Any) -> dict[str, Any]:
             if validator(result) is False:
                 raise _Refused
         out[name] = result
-    for name in plan.validators:
-        getattr(plan.schema, name)(out, partial=None, many=False, unknown=EXCLUDE)
-    for name in plan.processors:
-        out = getattr(plan.schema, name)(out, many=False, partial=None, unknown=EXCLUDE)
+    if shuffled:  # marshmallow's result has the declared order
+        out = {name: out[name] for name in by_name if name in out}
+    for hook in plan.hooks:
+        hook(out, partial=None, many=False, unknown=EXCLUDE)
+    for processor in plan.post:
+        out = processor(out, many=False, partial=None, unknown=EXCLUDE)
     return out

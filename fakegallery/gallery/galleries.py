@@ -24,8 +24,9 @@ from ..state import events as ev
 from ..state.clock import format_time
 from ..state.commit import CommitLock
 from ..state.store import Gallery, Item, gallery_bytes, item_bytes
+from .bulk import BulkRules, cloned_body
 from .operations import DEFAULT_ITEM_LIMIT
-from .rules import Body, GalleryRules
+from .rules import Body
 
 #: Plans made outside the lock before one is made under it.
 PLAN_ATTEMPTS = 3
@@ -43,7 +44,7 @@ class _Plan:
     response_limit: int = DEFAULT_ITEM_LIMIT
 
 
-class GalleryOperations(GalleryRules):
+class GalleryOperations(BulkRules):
     """listGalleries, getGallery, createGallery, updateGallery, deleteGallery."""
 
     def list_galleries(
@@ -96,6 +97,7 @@ class GalleryOperations(GalleryRules):
                 store.list_items(site_id, source_id),
                 key=lambda i: (i.sort_order or 0.0, i.seq),
             )
+        entries = spec.get("items", ())
         gallery_id = self.fresh_id(site_id)
         sort_order = spec.get("sortOrder")
         if sort_order is None:
@@ -103,22 +105,28 @@ class GalleryOperations(GalleryRules):
         other = store.gallery_holding(site_id, sort_order)
         where = "on this site"
         self.reject_taken(site_id, "gallery", where, gallery_id, sort_order, other)
-        entries = spec.get("items", ())
         # A copy or a defaulted item must not take a sortOrder that an item of
         # the same request asks for (a 409 the caller could not avoid).
         explicit = {e.get("sortOrder") for e in entries}
+        defaulted = len(sources) + sum(e.get("sortOrder") is None for e in entries)
+        defaults = iter(self.free_sort_orders(explicit, defaulted))
+        fresh = iter(self.fresh_ids(site_id, len(sources) + len(entries)))
         items: list[Item] = []
         for src in sources:
+            new_id, value = next(fresh), next(defaults)
+            body = cloned_body(src, new_id, value, now)
+            if body is not None:  # the stored bytes, spliced (no parse)
+                seq = store.next_seq()
+                items.append(Item(new_id, gallery_id, value, seq, body))
+                continue
             wire = src.wire()
-            wire.update(id=self.fresh_id(site_id), createdDate=now, updatedDate=now)
-            value = self.free_sort_order(explicit)
-            wire["sortOrder"] = value
+            wire.update(id=new_id, createdDate=now, updatedDate=now, sortOrder=value)
             items.append(self.stored_item(gallery_id, wire, value))
         for entry in entries:
             value = entry.get("sortOrder")
             if value is None:
-                value = self.free_sort_order(explicit)
-            new_id = self.fresh_id(site_id)
+                value = next(defaults)
+            new_id = next(fresh)
             items.append(self.new_item(gallery_id, entry, value, now, item_id=new_id))
         self.check_unique(
             site_id,
@@ -133,17 +141,9 @@ class GalleryOperations(GalleryRules):
         events = [
             self.gallery_event_of(site_id, ev.GALLERY_CREATED, gallery, total, at, 1)
         ]
-        events += [
-            self.item_event_of(
-                site_id,
-                ev.ITEM_CREATED,
-                gallery_id,
-                {"item": orjson.Fragment(item.body)},
-                at=at,
-                sequence=number,
-            )
-            for number, item in enumerate(items, 2)
-        ]
+        events += self.item_events(
+            site_id, ev.ITEM_CREATED, gallery_id, "item", [i.body for i in items], at, 2
+        )
         return _Plan(
             gallery,
             new=True,
@@ -265,13 +265,18 @@ class GalleryOperations(GalleryRules):
         item-deleted event."""
         with self.lock:
             removed = self.store.delete_gallery(site_id, gallery_id)
-            for item in removed:
-                self.item_event(
-                    site_id,
-                    ev.ITEM_DELETED,
-                    gallery_id,
-                    {"itemId": item.id},
-                    ev.ORIGINATED_FROM_GALLERY_DELETED,
-                )
-            self.gallery_deleted_event(site_id, gallery_id)
+            first = self.events.last_sequence(site_id, gallery_id) + 1
+            events = self.item_events(
+                site_id,
+                ev.ITEM_DELETED,
+                gallery_id,
+                "itemId",
+                [orjson.dumps(item.id) for item in removed],
+                self.event_time(),
+                first,
+                ev.ORIGINATED_FROM_GALLERY_DELETED,
+            )
+            body: Body = {"deletedEvent": {}}
+            events.append(self.event(site_id, ev.GALLERY_DELETED, gallery_id, body))
+            self.events.publish_many(events)
         return {"galleryId": gallery_id}

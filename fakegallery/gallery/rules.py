@@ -115,12 +115,14 @@ class GalleryRules:
         updated: str | None = None,
     ) -> Item:
         """A new item from validated `data` (its `id` and `sortOrder` are given)."""
-        wire: Body = {"id": item_id, "createdDate": now, "updatedDate": updated or now}
-        patch = {k: v for k, v in data.items() if k not in ("id", "sortOrder")}
-        self.wire.apply(wire, patch)
-        if sort_order is not None:
-            wire["sortOrder"] = sort_order
-        return self.stored_item(gallery_id, wire, sort_order)
+        wire = self.wire.new(data, item_id, sort_order, now, updated or now)
+        return Item(
+            id=item_id,
+            gallery_id=gallery_id,
+            sort_order=sort_order,
+            seq=self.store.next_seq(),
+            body=compact.dumps(wire),  # in protobuf order already
+        )
 
     def stored_item(
         self, gallery_id: str, wire: Body, sort_order: float | None
@@ -271,11 +273,6 @@ class GalleryRules:
         self.events.publish(
             self.item_event_of(site_id, event_type, gallery_id, body, originated_from)
         )
-
-    def gallery_deleted_event(self, site_id: str, gallery_id: str) -> None:
-        """Publish the event of a deleted gallery."""
-        body: Body = {"deletedEvent": {}}
-        self.events.publish(self.event(site_id, ev.GALLERY_DELETED, gallery_id, body))
 
 
 def gallery_entity(gallery: Gallery, total: int, items: list[Any]) -> Body:

@@ -10,11 +10,12 @@ import orjson
 
 from ..state.clock import format_time
 from ..state.store import Gallery
-from .rules import Body, GalleryRules
+from .bulk import BulkRules
+from .rules import Body
 from .wire import editor_filenames
 
 
-class Snapshots(GalleryRules):
+class Snapshots(BulkRules):
     """Import a gallery as given (fixtures) and export a site (state)."""
 
     def import_gallery(
@@ -41,11 +42,16 @@ class Snapshots(GalleryRules):
             )
             explicit = {i.get("sortOrder") for i in entries}
             store.put_gallery(site_id, gallery)
+            # Drawn in bulk, in the order single draws would come (bulk.py).
+            unset = [
+                entry.get("sortOrder") is None and not (exact and "sortOrder" in entry)
+                for entry in entries
+            ]
+            defaults = iter(self.free_sort_orders(explicit, sum(unset)))
+            fresh = iter(self.fresh_ids(site_id, sum(not e.get("id") for e in entries)))
             items = []
-            for entry in entries:
-                value = entry.get("sortOrder")
-                if value is None and not (exact and "sortOrder" in entry):
-                    value = self.free_sort_order(explicit)
+            for entry, defaulted in zip(entries, unset, strict=True):
+                value = next(defaults) if defaulted else entry.get("sortOrder")
                 created = entry.get("createdDate") or now
                 items.append(
                     self.new_item(
@@ -53,7 +59,7 @@ class Snapshots(GalleryRules):
                         entry,
                         value,
                         created,
-                        item_id=entry.get("id") or self.fresh_id(site_id),
+                        item_id=entry.get("id") or next(fresh),
                         updated=entry.get("updatedDate") or created,
                     )
                 )

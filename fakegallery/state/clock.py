@@ -14,12 +14,12 @@ import random
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from .component import NO_CHANGES, ChangeSink
+from .guids import guid_text, guid_texts
 
 Json = dict[str, Any]
 
@@ -174,6 +174,23 @@ class Clock:
         self.changes.changed(self.name)
         return stamp
 
+    def next_sort_orders(self, count: int) -> list[float]:
+        """`count` values of `next_sort_order` in one step (a bulk write's
+        defaults): the time is read once, each value is strictly above the
+        one before."""
+        if count <= 0:
+            return []
+        stamp = round(self.now().timestamp(), 3)
+        values: list[float] = []
+        with self._lock:
+            last = self._last_sort_order
+            for _ in range(count):
+                last = stamp if stamp > last else round(last + 0.001, 3)
+                values.append(last)
+            self._last_sort_order = last
+        self.changes.changed(self.name)
+        return values
+
 
 def _state_json(generator: random.Random) -> list[Any]:
     version, internal, gauss = generator.getstate()
@@ -249,13 +266,30 @@ class Ids:
             bits = self._entities.getrandbits(128)
             self._drawn[0] += 4
         self.changes.changed(self.name)
-        return str(uuid.UUID(int=bits, version=4))
+        return guid_text(bits)
+
+    def guids(self, count: int) -> list[str]:
+        """The next `count` values of `guid`, drawn in one step."""
+        with self._lock:
+            draw = self._entities.getrandbits
+            drawn = [draw(128) for _ in range(count)]
+            self._drawn[0] += 4 * count
+        self.changes.changed(self.name)
+        return guid_texts(drawn)
 
     def request_id(self) -> str:
         with self._lock:
             bits = self._requests.getrandbits(128)
             self._drawn[1] += 4
-        return str(uuid.UUID(int=bits, version=4))
+        return guid_text(bits)
+
+    def request_ids(self, count: int) -> list[str]:
+        """The next `count` values of `request_id`, drawn in one step."""
+        with self._lock:
+            draw = self._requests.getrandbits
+            drawn = [draw(128) for _ in range(count)]
+            self._drawn[1] += 4 * count
+        return guid_texts(drawn)
 
     def hex(self, digits: int) -> str:
         """`digits` lower-case hex digits from the entity stream (media ids)."""

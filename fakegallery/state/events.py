@@ -277,11 +277,19 @@ class EventLog:
         else:
             self._sequences[key] = number
             self._site_keys.setdefault(key[0], set()).add(key)
+        site, entity = sys.intern(event.site_id), sys.intern(event.entity_id)
+        if (
+            event.sequence == number
+            and event.entity_fqdn == self.entity_fqdn
+            and event.site_id is site
+            and event.entity_id is entity
+        ):
+            return event  # numbered and stamped ahead (a bulk write's events)
         return replace(
             event,
             # one shared string per site and gallery, not one per event
-            site_id=sys.intern(event.site_id),
-            entity_id=sys.intern(event.entity_id),
+            site_id=site,
+            entity_id=entity,
             entity_fqdn=self.entity_fqdn,
             sequence=number,
         )

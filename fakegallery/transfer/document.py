@@ -112,7 +112,13 @@ def _item(item: Item) -> orjson.Fragment:
         return orjson.Fragment(item.body)
     # A cleared sortOrder is written as null, so that importing keeps it unset
     # (a missing one would get the default, as in fixtures). The other keys
-    # keep their stored order.
+    # keep their stored order: the null goes in after the id, spliced into the
+    # stored bytes where they start as the store writes them.
+    head = b'{"id":' + orjson.dumps(item.id)
+    body = item.body
+    if body.startswith(head) and not body.startswith(b',"sortOrder":', len(head)):
+        rest = body[len(head) :]
+        return orjson.Fragment(head + b',"sortOrder":null' + rest)
     wire = item.wire()
     return orjson.Fragment(
         orjson.dumps({"id": wire.pop("id"), "sortOrder": None, **wire})
