@@ -149,6 +149,7 @@ def _is_wix_error(body: Any) -> bool:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES]
 )
