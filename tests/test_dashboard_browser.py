@@ -487,10 +487,27 @@ def test_journal_filters_pages_expands_and_clears(
     # Filter by operation: only that operation's rows.
     requests.locator('select[name="operation"]').select_option("createGallery")
     wait_for_rows(page, "requests", 4, ["createGallery"])
-    # ... and by status: the 404, expandable to its request and response.
+    # ... and by status: the 404, expandable to its request and response. The
+    # answers of the unfiltered refresh are held back until the filtered one is
+    # shown: arriving late, they must not bring the old rows back.
+    held: list[Any] = []
+
+    def hold_unfiltered(route: Any) -> None:
+        if "status=" in route.request.url or len(held) == 1:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/_fake/requests?*", hold_unfiltered)
     requests.locator('select[name="operation"]').select_option("")
     requests.locator('input[name="status"]').fill("4xx")
     wait_for_rows(page, "requests", 5, ["404"])
+    [late] = held
+    url = late.request.url
+    with page.expect_response(lambda r: r.url == url):
+        late.continue_()
+    page.evaluate("() => new Promise((done) => setTimeout(done, 0))")  # its .text()
+    assert requests.locator("tr.entry").count() == 1  # not the 50 unfiltered rows
     requests.locator("tr.entry").click()
     detail = requests.locator("tr.detail")
     assert detail.locator("h3").all_inner_texts() == ["Request", "Response"]

@@ -272,13 +272,21 @@
       rows.replaceChildren();
     }
 
+    // Each refresh is numbered; an answer that arrives after a newer refresh
+    // started (a filter changed again, a poll overtook it) is dropped, so rows
+    // never go back to an older filter's.
+    let latest = 0;
+
     async function refresh(force) {
       if (!force && shared && shared.elements.pause && shared.elements.pause.checked) return;
+      const mine = ++latest;
       if (!(await routes()).has(section.dataset.src)) return unavailable();
       const response = await get(url());
+      if (mine !== latest) return;
       if (response.status === 404) return unavailable();
       delete section.dataset.unavailable;
       const text = await response.text();
+      if (mine !== latest) return;
       if (!response.ok) {
         status.textContent = `GET ${section.dataset.src} answered ${response.status}: ${text.slice(0, 200)}`;
         rows.replaceChildren(); // a refused filter shows nothing, not stale rows
