@@ -213,20 +213,27 @@ class GalleryOperations(BulkRules):
         total = len(current) + len(created)
         at = self.event_time()
         first = self.events.last_sequence(site_id, gallery_id) + 1
-        bodies = [
-            (ev.ITEM_UPDATED, {"updatedItem": orjson.Fragment(i.body)})
-            for i in updated.values()
-        ]
-        bodies += [
-            (ev.ITEM_CREATED, {"item": orjson.Fragment(i.body)}) for i in created
-        ]
         events = [
             self.gallery_event_of(site_id, ev.GALLERY_UPDATED, new, total, at, first)
         ]
-        events += [
-            self.item_event_of(site_id, kind, gallery_id, body, at=at, sequence=number)
-            for number, (kind, body) in enumerate(bodies, first + 1)
-        ]
+        events += self.item_events(
+            site_id,
+            ev.ITEM_UPDATED,
+            gallery_id,
+            "updatedItem",
+            [i.body for i in updated.values()],
+            at,
+            first + 1,
+        )
+        events += self.item_events(
+            site_id,
+            ev.ITEM_CREATED,
+            gallery_id,
+            "item",
+            [i.body for i in created],
+            at,
+            first + 1 + len(updated),
+        )
         added = gallery_bytes(new) - gallery_bytes(gallery)
         added += sum(item_bytes(i) for i in changed)
         added -= sum(item_bytes(current[i]) for i in updated)
