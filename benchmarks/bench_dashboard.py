@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from bench_plugin import floor_server, timed
+from common import floor_server, timed
 
 from fakegallery import create_app, get_fake
 from fakegallery.testing.server import FakeGalleryServer

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from bench_plugin import timed
+from common import timed
 
 from fakegallery import create_app, get_fake
 from fakegallery.seeding import demo

@@ -15,13 +15,11 @@ from __future__ import annotations
 import logging
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 
 import requests
-from flask import Flask, jsonify
-from werkzeug.serving import make_server
+from common import floor_server, timed
 
 from fakegallery import create_app, get_fake
 from fakegallery.seeding import demo, fixtures
@@ -30,34 +28,6 @@ from fakegallery.testing.transport import wsgi_session
 
 SITE = "5a1e0c7d-9999-4222-8333-944455566677"
 HEADERS = {"Authorization": "bench", "wix-site-id": SITE}
-
-
-def floor_server() -> tuple[str, Callable[[], None]]:
-    app = Flask("floor")
-
-    @app.get("/ping")
-    def ping() -> object:
-        return jsonify(ok=True)
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-
-    return f"http://127.0.0.1:{server.server_port}", stop
-
-
-def timed(call: Callable[[], object], count: int) -> float:
-    """Median seconds of `count` calls."""
-    samples = []
-    for _ in range(count):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def lifecycle(rounds: int) -> tuple[float, float, float]:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 
 import requests
-from bench_plugin import floor_server, timed
+from common import floor_server, timed
 
 from fakegallery import create_app, get_fake
 from fakegallery.seeding import demo, fixtures
