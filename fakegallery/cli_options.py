@@ -22,14 +22,9 @@ def warn_if_exposed(host: str, token: str | None = None) -> None:
     except ValueError:  # a host name other than localhost
         loopback = False
     if not loopback and token is None:
-        click.echo(
-            f"fakegallery: warning: listening on {host}, beyond loopback: anyone "
-            "who can reach this address can read and change the fake's data "
-            "through /_fake/ and the dashboard (they have no authentication). "
-            "Set a token with --config CONTROL_TOKEN=<secret>; clients then send "
-            "it in the X-Fake-Control-Token header.",
-            err=True,
-        )
+        from .web.serving import exposure_warning
+
+        click.echo(f"fakegallery: warning: {exposure_warning(host)}", err=True)
 
 
 def parse_settings(

@@ -83,12 +83,7 @@ class FakeGalleryServer:
             sock.close()
             raise
         if not serving.is_loopback(sock) and not self.fake.settings.control_token:
-            log.warning(
-                "fakegallery: listening on %s, beyond loopback, without a "
-                "CONTROL_TOKEN: anyone who can reach the port can read and change "
-                "every site through /_fake/",
-                self.host,
-            )
+            log.warning("fakegallery: %s", serving.exposure_warning(self.host))
         self._server = server
         self.port = int(server.effective_port)
         self._thread = threading.Thread(

@@ -88,6 +88,19 @@ def is_loopback(sock: socket.socket) -> bool:
         return False
 
 
+def exposure_warning(host: str) -> str:
+    """What a server listening beyond loopback without CONTROL_TOKEN warns:
+    `fakegallery serve` on stderr, the pytest plugin's server on the
+    `fakegallery` logger (docs/control-plane.md, "Safety")."""
+    return (
+        f"listening on {host}, beyond loopback: anyone who can reach this address "
+        "can read and change the fake's data through /_fake/ and the dashboard "
+        "(they have no authentication). Set the CONTROL_TOKEN setting (serve: "
+        f"--config CONTROL_TOKEN=<secret>); clients then send it in the "
+        f"{guard.TOKEN_HEADER} header."
+    )
+
+
 def connection_limit(wanted: int) -> int:
     """`wanted`, or fewer when the process may not open that many files."""
     try:
