@@ -38,7 +38,13 @@ server.run()
 """
 
 API_READ = "/pro-gallery/v2/galleries"
-FAKE = [sys.executable, "-m", "fakegallery", "serve", "--port", "0"]
+#: The installed `fakegallery` command, as a user starts it (`python -m
+#: fakegallery` also loads runpy, a few ms more).
+SCRIPT = os.path.join(os.path.dirname(sys.executable), "fakegallery")
+FAKE = [
+    *([SCRIPT] if os.path.exists(SCRIPT) else [sys.executable, "-m", "fakegallery"]),
+    *["serve", "--port", "0"],
+]
 
 #: name → (command, path of the first request, headers)
 VARIANTS: dict[str, tuple[list[str], str, dict[str, str]]] = {

@@ -4,10 +4,12 @@ server's state to and from a file (transfer/commands.py)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
 from types import FrameType
@@ -17,7 +19,6 @@ import click
 
 from .cli_options import parse_settings, warn_if_exposed
 from .errors import FakeGalleryError, StorageFailed
-from .transfer import commands
 
 if TYPE_CHECKING:
     from .fake import FakeGallery
@@ -40,6 +41,8 @@ class _Commands(click.Group):
     #: command → (module, attribute)
     lazy = {
         "demo": ("fakegallery.seeding.cli", "demo_command"),
+        "export": ("fakegallery.transfer.commands", "export_command"),
+        "import": ("fakegallery.transfer.commands", "import_command"),
         "parity": ("fakegallery.parity.cli", "parity"),
     }
 
@@ -62,6 +65,22 @@ def main() -> None:
 
 def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+@contextmanager
+def _startup() -> Iterator[None]:
+    """Start-up makes tens of thousands of objects that live as long as the
+    server (modules, routes, settings, start-up data) and next to no garbage.
+    The cyclic collector is paused while they are made (its passes over the
+    growing heap were about a quarter of the start-up time,
+    docs/performance.md), then they are frozen out of its view (gc.freeze),
+    so that later passes skip them as well."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 @main.command()
@@ -200,56 +219,63 @@ def serve(
     """Serve the fake API (all prefixes) on waitress until Ctrl-C or SIGTERM.
     Loopback only unless --host says otherwise (docs/control-plane.md,
     "Safety")."""
-    from .app import create_app, get_fake
-    from .web import serving
+    with _startup():
+        from .app import create_app, get_fake
+        from .web import serving
 
-    config: dict[str, Any] = dict(parse_settings(settings, fail))
-    if seed is not None:
-        config["SEED"] = seed
-    if connection_limit is not None:
-        config["SERVER_CONNECTION_LIMIT"] = connection_limit
-    if channel_timeout is not None:
-        config["SERVER_CHANNEL_TIMEOUT"] = channel_timeout
-    if webhook_urls:
-        configured = config.get("WEBHOOKS") or []
-        listed = [configured] if isinstance(configured, str) else list(configured)
-        config["WEBHOOKS"] = [*listed, *webhook_urls]
-    # A dev server must not wait for receivers: async unless chosen otherwise.
-    if webhook_delivery is not None:
-        config["WEBHOOK_DELIVERY"] = webhook_delivery
-    elif "WEBHOOK_DELIVERY" not in config and not os.environ.get(
-        "FAKEGALLERY_WEBHOOK_DELIVERY"
-    ):
-        config["WEBHOOK_DELIVERY"] = "async"
-    if data_dir is not None:
-        config["DATA_DIR"] = str(data_dir)
-    if import_file is not None and (fixture_refs or demo_galleries is not None):
-        fail("--import starts from an export: leave out --fixtures and --demo")
-    start = None if import_file is None else commands.import_at_start(import_file)
-    if fixture_refs or not (no_fixtures or demo_galleries is not None or start):
-        from .seeding.fixtures import builtin_dir
+        config: dict[str, Any] = dict(parse_settings(settings, fail))
+        if seed is not None:
+            config["SEED"] = seed
+        if connection_limit is not None:
+            config["SERVER_CONNECTION_LIMIT"] = connection_limit
+        if channel_timeout is not None:
+            config["SERVER_CHANNEL_TIMEOUT"] = channel_timeout
+        if webhook_urls:
+            configured = config.get("WEBHOOKS") or []
+            listed = [configured] if isinstance(configured, str) else list(configured)
+            config["WEBHOOKS"] = [*listed, *webhook_urls]
+        # A dev server must not wait for receivers: async unless chosen otherwise.
+        if webhook_delivery is not None:
+            config["WEBHOOK_DELIVERY"] = webhook_delivery
+        elif "WEBHOOK_DELIVERY" not in config and not os.environ.get(
+            "FAKEGALLERY_WEBHOOK_DELIVERY"
+        ):
+            config["WEBHOOK_DELIVERY"] = "async"
+        if data_dir is not None:
+            config["DATA_DIR"] = str(data_dir)
+        if import_file is not None and (fixture_refs or demo_galleries is not None):
+            fail("--import starts from an export: leave out --fixtures and --demo")
+        start = None
+        if import_file is not None:
+            from .transfer.commands import import_at_start
 
-        config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
-    if demo_galleries is not None:
-        start = _demo(demo_galleries, demo_items)
-    try:
-        app = create_app(config, populate=start)
-    except (ValueError, StorageFailed, FakeGalleryError) as exc:
-        # FixtureError is a ValueError; FakeGalleryError: a missing extra
-        # (--demo without Faker)
-        fail(str(exc))
-    fake = get_fake(app)
-    if fake.durable is not None:
-        wanted = "FIXTURES" in config or start is not None
-        commands.report_data_dir(fake, wanted)
-    # Before binding: the warning stands even when the bind then fails.
-    warn_if_exposed(host, fake.settings.control_token)
-    try:
-        sock = serving.bind(host, port)
-    except serving.BindError as exc:
-        fake.close()
-        fail(str(exc))
-    server = serving.create_server(app, sock, threads)
+            start = import_at_start(import_file)
+        if fixture_refs or not (no_fixtures or demo_galleries is not None or start):
+            from .seeding.fixtures import builtin_dir
+
+            config["FIXTURES"] = list(fixture_refs) or [str(builtin_dir())]
+        if demo_galleries is not None:
+            start = _demo(demo_galleries, demo_items)
+        try:
+            app = create_app(config, populate=start)
+        except (ValueError, StorageFailed, FakeGalleryError) as exc:
+            # FixtureError is a ValueError; FakeGalleryError: a missing extra
+            # (--demo without Faker)
+            fail(str(exc))
+        fake = get_fake(app)
+        if fake.durable is not None:
+            wanted = "FIXTURES" in config or start is not None
+            from .transfer.commands import report_data_dir
+
+            report_data_dir(fake, wanted)
+        # Before binding: the warning stands even when the bind then fails.
+        warn_if_exposed(host, fake.settings.control_token)
+        try:
+            sock = serving.bind(host, port)
+        except serving.BindError as exc:
+            fake.close()
+            fail(str(exc))
+        server = serving.create_server(app, sock, threads)
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
     # Port file and signal handlers first: whoever sees the first line may read
@@ -289,7 +315,3 @@ def _demo(galleries: int, items: int) -> Callable[[FakeGallery], None]:
         fixtures.load_data(fake, fixtures.validate(data, "--demo"), "--demo")
 
     return load
-
-
-main.add_command(commands.export_command)
-main.add_command(commands.import_command)
