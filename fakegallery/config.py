@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from . import webhook_settings as wh
 from .config_values import (
@@ -50,16 +50,18 @@ DEFAULT_SITE_ID = "2f6b3c1e-5d1a-4c7e-9b61-0a2d3e4f5a6b"
 MIB = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class ApiKey:
+#: The default of the mapping settings (a NamedTuple default is shared).
+NOTHING: Mapping[str, Any] = MappingProxyType({})
+
+
+class ApiKey(NamedTuple):
     """A declared API key: the site it is bound to (if any) and what it may do."""
 
     site_id: str | None
     permissions: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """Every switch of the fake. Keys are the upper-case names, as in Flask config."""
 
     #: Site used when a request has no `wix-site-id` header; None → 403 like Wix.
@@ -68,7 +70,7 @@ class Settings:
     #: "off": no Authorization header needed at all.
     auth: str = "open"
     #: key → {"siteId": str | None, "permissions": [READ, MANAGE]}
-    api_keys: Mapping[str, ApiKey] = field(default_factory=dict)
+    api_keys: Mapping[str, ApiKey] = NOTHING
     #: docs/behaviour.md §6.1: items are listed ascending by sortOrder unless True.
     item_sort_desc: bool = False
     #: docs/behaviour.md §6.1: reject a duplicate sortOrder with 409.
@@ -126,7 +128,7 @@ class Settings:
     webhook_retry_ms: int = 1000
     webhook_private_key_file: str | None = None
     webhook_app_id: str | None = None
-    webhook_instance_ids: Mapping[str, str] = field(default_factory=dict)
+    webhook_instance_ids: Mapping[str, str] = NOTHING
     webhook_log_max_entries: int = 10_000
     webhook_log_max_bytes: int = 16 * 1024 * 1024
 
@@ -173,7 +175,7 @@ class Settings:
 
     @classmethod
     def keys(cls) -> list[str]:
-        return [f.name.upper() for f in fields(cls)]
+        return [name.upper() for name in cls._fields]
 
     @classmethod
     def from_mapping(
@@ -188,10 +190,10 @@ class Settings:
                 tip = f"; did you mean {hint[0]}?" if hint else ""
                 raise SettingsError(f"unknown setting {key}{tip}")
         values: dict[str, Any] = {}
-        for f in fields(cls):
-            key = f.name.upper()
+        for name in cls._fields:
+            key = name.upper()
             if key in config:
-                values[f.name] = _PARSERS[f.name](key, config[key])
+                values[name] = _PARSERS[name](key, config[key])
         return cls(**values)
 
 
@@ -279,4 +281,4 @@ _PARSERS: dict[str, Any] = {
     "server_channel_timeout": lambda k, v: integer(k, v, 1),
     "server_max_header_bytes": lambda k, v: integer(k, v, 1024),
 }
-assert set(_PARSERS) == {f.name for f in fields(Settings)}
+assert set(_PARSERS) == set(Settings._fields)

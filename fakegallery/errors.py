@@ -33,9 +33,9 @@ fake's choices are easy to change in one place.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, NamedTuple
 
 # Rules named in fieldViolations[].violatedRule (docs/behaviour.md §7.1; the
 # names are our choice).
@@ -72,21 +72,23 @@ RULES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FieldViolation:
+NO_DATA: Mapping[str, Any] = MappingProxyType({})
+
+
+class FieldViolation(NamedTuple):
     """One broken rule on one field, as Wix reports it in a validationError."""
 
     field: str
     description: str
     rule: str = INVALID_ARGUMENT
-    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    data: Mapping[str, Any] = NO_DATA
 
     def to_body(self) -> dict[str, Any]:
         return {
             "field": self.field,
             "description": self.description,
             "violatedRule": self.rule,
-            "data": self.data,
+            "data": dict(self.data),
         }
 
 

@@ -7,8 +7,8 @@ extra, never with a bare ImportError."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from types import ModuleType
+from typing import NamedTuple
 
 from .errors import HttpRefusal
 
@@ -21,8 +21,7 @@ class MissingExtra(HttpRefusal):
         super().__init__(501, description, dict(data))
 
 
-@dataclass(frozen=True, slots=True)
-class Extra:
+class Extra(NamedTuple):
     name: str  # the extra, as in pip install 'fakegallery[NAME]'
     package: str  # the distribution it installs
     feature: str  # what needs it, for the message

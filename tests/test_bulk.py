@@ -80,7 +80,7 @@ def test_create_loads_every_leaf_without_marshmallow_bookkeeping(api, monkeypatc
 def test_bulk_events_are_kept_as_built(api, fake, monkeypatch):
     """The log numbers and stamps an event only when the write did not: a bulk
     write's events are recorded as they are, no copy each."""
-    copies = _count(monkeypatch, ev, "replace")
+    copies = _count(monkeypatch, ev.Event, "_replace")
     gallery = api.create_gallery(name="big", items=_images(COUNT))
     assert copies[0] <= 1  # the gallery's own event
     listed = fake.events.list(SITE)

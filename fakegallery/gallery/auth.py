@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import request
 
@@ -17,8 +17,7 @@ ALL = frozenset(PERMISSIONS)
 ELEVATE_HEADER = "X-Fake-Elevate"
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
+class Caller(NamedTuple):
     site_id: str
     permissions: frozenset[str]
     key: str | None = None

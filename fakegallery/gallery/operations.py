@@ -6,9 +6,8 @@ record here and one method on `GalleryApi` (api.py). § = docs/behaviour.md."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..config import MANAGE, READ, Settings
 from ..errors import (
@@ -54,8 +53,7 @@ LIST_ITEM_LIMIT = 10  # items per gallery in listGalleries
 DEFAULT_ITEM_LIMIT = 50  # getGallery and listGalleryItems
 
 
-@dataclass(frozen=True, slots=True)
-class IntQuery:
+class IntQuery(NamedTuple):
     """An integer query parameter; `high_setting`: the setting bounding it."""
 
     name: str
@@ -72,8 +70,7 @@ class IntQuery:
         return self.high
 
 
-@dataclass(frozen=True, slots=True)
-class GuidListQuery:
+class GuidListQuery(NamedTuple):
     """A repeated query key of GUIDs (commas also separate them)."""
 
     name: str
@@ -83,8 +80,7 @@ class GuidListQuery:
 Query = IntQuery | GuidListQuery
 
 
-@dataclass(frozen=True, slots=True)
-class Operation:
+class Operation(NamedTuple):
     id: str  # the official SDK's method name
     method: str  # lower-case HTTP method
     path: str  # after the API prefix, ids in braces

@@ -12,8 +12,7 @@ import sys
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import orjson
 
@@ -50,8 +49,7 @@ MAX_EVENT_BYTES = 32 * 1024 * 1024
 EVENT_OVERHEAD = 512
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One domain event: `entity_id` is the gallery id, also for item events.
     The log fills `entity_fqdn` and `sequence` when it publishes the event.
 
@@ -285,8 +283,7 @@ class EventLog:
             and event.entity_id is entity
         ):
             return event  # numbered and stamped ahead (a bulk write's events)
-        return replace(
-            event,
+        return event._replace(
             # one shared string per site and gallery, not one per event
             site_id=site,
             entity_id=entity,

@@ -21,7 +21,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from .globs import path_matches
 
@@ -32,8 +32,7 @@ MAX_RULES = 1000
 CONNECTION_FAULTS = ("reset", "empty", "truncate")
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(NamedTuple):
     """What a rule is matched against: one API call."""
 
     operation: str

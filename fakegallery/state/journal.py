@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, deque
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from .entries import Entry, Headers, decode_body, header_dict, mask, parse_query
 from .globs import path_matches
@@ -37,8 +36,7 @@ Json = dict[str, Any]
 MAX_DROPPED_SITES = 10_000
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
+class Query(NamedTuple):
     """Filters of a journal read; None means any."""
 
     site_id: str | None = None
@@ -63,6 +61,10 @@ class Query:
             and (self.status_class is None or entry.status // 100 == self.status_class)
             and (self.path is None or path_matches(self.path, entry.path, entry.prefix))
         )
+
+
+#: The query that accepts every entry.
+EVERY = Query()
 
 
 class Journal:
@@ -178,7 +180,7 @@ class Journal:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def select(self, query: Query = Query()) -> list[Entry]:
+    def select(self, query: Query = EVERY) -> list[Entry]:
         """The entries `query` accepts, oldest first."""
         with self._lock:
             entries = list(self._entries)

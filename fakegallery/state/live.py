@@ -5,8 +5,8 @@ the views and actions are in live/. A component."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, NamedTuple
 
 from ..errors import WidgetNotFound
 from .component import NO_CHANGES, ChangeSink
@@ -14,8 +14,7 @@ from .component import NO_CHANGES, ChangeSink
 Json = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Widget:
+class Widget(NamedTuple):
     """A pro gallery element on a page. Its id is its Editor gallery's id."""
 
     id: str
@@ -142,8 +141,8 @@ class LiveModel:
     def connect(self, site_id: str, widget_id: str, gallery_id: str | None) -> Widget:
         """Show `gallery_id` in the widget from code; None shows its own again."""
         with self.lock:
-            widget = replace(
-                self.get_widget(site_id, widget_id), connected_gallery_id=gallery_id
+            widget = self.get_widget(site_id, widget_id)._replace(
+                connected_gallery_id=gallery_id
             )
             self._sites[site_id].widgets[widget_id] = widget
             self.changes.changed(self.name, site_id)

@@ -11,7 +11,7 @@ import base64
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ..errors import MediaNotFound
 from .component import NO_CHANGES, ChangeSink
@@ -25,8 +25,7 @@ MEDIA_URL = "https://static.wixstatic.com/media/"
 MEDIA_PATH = "/_fake/media/"
 
 
-@dataclass(frozen=True, slots=True)
-class Media:
+class Media(NamedTuple):
     """A file of the site's Media Manager. `data` is None for media that are
     only declared (fixtures, or images the fixture's items reference)."""
 
@@ -35,7 +34,13 @@ class Media:
     height: int
     mime_type: str | None = None
     filename: str | None = None
-    data: bytes | None = field(default=None, repr=False)
+    data: bytes | None = None
+
+    def __repr__(self) -> str:  # without the file's bytes
+        return (
+            f"Media(id={self.id!r}, width={self.width}, height={self.height}, "
+            f"mime_type={self.mime_type!r}, filename={self.filename!r})"
+        )
 
     def to_dict(self, base_url: str = "") -> Json:
         """The JSON shape of /_fake/media; `url` is where the fake serves the

@@ -10,14 +10,13 @@ restored dumps are the user's own data and are not limited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import QuotaExceeded
 from .sites import SiteParts
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):
     max_sites: int
     max_galleries_per_site: int
     max_stored_bytes: int

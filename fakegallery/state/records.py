@@ -4,8 +4,7 @@ Immutable, so the store hands them out without copying."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -18,8 +17,7 @@ Json = dict[str, Any]
 ENTRY_OVERHEAD = 256
 
 
-@dataclass(frozen=True, slots=True)
-class Gallery:
+class Gallery(NamedTuple):
     id: str
     name: str | None
     sort_order: float | None
@@ -27,8 +25,7 @@ class Gallery:
     seq: int  # creation order: breaks ties between equal dates
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     id: str
     gallery_id: str
     sort_order: float | None

@@ -11,7 +11,6 @@ seed, clock, fixtures, limits of the HTTP layer) are app-wide. A component
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -53,8 +52,8 @@ class SiteSettings:
         overrides = self._overrides.get(site_id)
         if not overrides:
             return self.settings
-        view = dataclasses.replace(
-            self.settings, **{key.lower(): value for key, value in overrides.items()}
+        view = self.settings._replace(
+            **{key.lower(): value for key, value in overrides.items()}
         )
         self._views[site_id] = view
         return view

@@ -10,15 +10,14 @@ a site copy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .live import LiveModel, Widget
 from .media import Media, MediaLibrary
 from .store import Gallery, Item, MemoryStore
 
 
-@dataclass(frozen=True, slots=True)
-class SiteCopy:
+class SiteCopy(NamedTuple):
     """A site's galleries with their items, live-site state and media."""
 
     galleries: tuple[tuple[Gallery, tuple[Item, ...]], ...]

@@ -16,8 +16,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 from flask import Flask, Response, request
@@ -61,8 +60,7 @@ def render_json(error: FakeGalleryError) -> Response:
     return response
 
 
-@dataclass(frozen=True, slots=True)
-class Area:
+class Area(NamedTuple):
     name: str
     prefix: str  # path prefix; "" matches everything
     render: Renderer

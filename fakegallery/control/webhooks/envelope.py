@@ -17,8 +17,8 @@ import functools
 import random
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -44,8 +44,7 @@ def _instance_id(seed: int, site_id: str) -> str:
     return str(uuid.UUID(int=bits, version=4))
 
 
-@dataclass(frozen=True, slots=True)
-class AppIdentity:
+class AppIdentity(NamedTuple):
     """Who the webhooks are addressed to: one app, installed on every site
     with one instance id per site, owned by one account. Ids not given as
     settings are derived from the seed, so they are stable for a seeded app."""
@@ -53,7 +52,7 @@ class AppIdentity:
     app_id: str
     account_id: str
     seed: int
-    instance_ids: Mapping[str, str] = field(default_factory=dict)
+    instance_ids: Mapping[str, str] = MappingProxyType({})
 
     @classmethod
     def create(

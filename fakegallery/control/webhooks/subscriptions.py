@@ -8,8 +8,7 @@ from __future__ import annotations
 import builtins
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
 from ...errors import (
@@ -35,8 +34,7 @@ MAX_SITE_ID_LENGTH = 200
 FIELDS = ("url", "events", "siteId")
 
 
-@dataclass(frozen=True, slots=True)
-class Subscription:
+class Subscription(NamedTuple):
     id: str
     url: str
     #: Event types to send; None sends all six.
