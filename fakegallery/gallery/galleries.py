@@ -14,8 +14,7 @@ under the lock.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -32,14 +31,13 @@ from .rules import Body
 PLAN_ATTEMPTS = 3
 
 
-@dataclass(slots=True)
-class _Plan:
+class _Plan(NamedTuple):
     """A prepared gallery write: what to store and publish."""
 
     gallery: Gallery
     new: bool  # a new gallery (create) or an update
-    items: list[Item] = field(default_factory=list)  # new and changed items
-    events: list[ev.Event] = field(default_factory=list)
+    items: list[Item]  # new and changed items
+    events: list[ev.Event]
     added_bytes: int = 0
     response_limit: int = DEFAULT_ITEM_LIMIT
 

@@ -19,7 +19,6 @@ run its own page code's input through the same rules.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -48,12 +47,17 @@ class Unconvertible(ValueError):
         self.reason = reason
 
 
-@dataclass
 class Conversion:
     """The converted items, in order, and the ones left out (with why)."""
 
-    items: list[Json] = field(default_factory=list)
-    dropped: list[Json] = field(default_factory=list)
+    __slots__ = ("dropped", "items")
+
+    def __init__(self) -> None:
+        self.items: list[Json] = []
+        self.dropped: list[Json] = []
+
+    def __repr__(self) -> str:
+        return f"Conversion(items={self.items!r}, dropped={self.dropped!r})"
 
 
 def wix_image_url(info: Mapping[str, Any] | str) -> str:

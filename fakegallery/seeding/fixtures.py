@@ -12,7 +12,6 @@ leaves the fake untouched.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,11 +83,13 @@ def validate(raw: Any, source: str, loose: bool = False) -> dict[str, Any]:
     return validate_document(raw, source, loose)
 
 
-@dataclass
 class _Ids:
     """Where each id and item sortOrder of one load was first seen."""
 
-    seen: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], tuple[int, str]] = {}
 
     def claim(self, site: str, entity_id: str, load: int, where: str) -> None:
         first = self.seen.setdefault((site, entity_id), (load, where))

@@ -4,7 +4,6 @@ stay as captured until an entry is read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 from typing import Any
@@ -74,39 +73,88 @@ def parse_query(query: str) -> dict[str, str | list[str]]:
     return out
 
 
-@dataclass(slots=True)
 class Entry:
-    """One request and its answer, as the journal keeps it."""
+    """One request and its answer, as the journal keeps it. The journal
+    numbers it (`seq`) when it records it; `size` is what it counts for the
+    journal's byte bound. A plain slotted class, not a dataclass: defined at
+    start-up for a fraction of the cost (docs/performance.md, cold start)."""
 
-    time: datetime
-    duration_ms: float
-    site_id: str | None
-    operation: str | None
-    prefix: str | None
-    method: str
-    path: str
-    query: str
-    request_headers: Headers
-    request_body: bytes
-    request_truncated: bool
-    status: int
-    response_headers: Headers
-    response_body: bytes
-    response_truncated: bool
-    error_code: str | None = None
-    fault: Json | None = None
-    rules_relaxed: list[Json] | None = None
-    seq: int = 0
-    size: int = field(default=0)
-    #: A restored entry is the record it was dumped as (`restored`).
-    record: Json | None = None
+    __slots__ = (
+        "duration_ms",
+        "error_code",
+        "fault",
+        "method",
+        "operation",
+        "path",
+        "prefix",
+        "query",
+        "record",
+        "request_body",
+        "request_headers",
+        "request_truncated",
+        "response_body",
+        "response_headers",
+        "response_truncated",
+        "rules_relaxed",
+        "seq",
+        "site_id",
+        "size",
+        "status",
+        "time",
+    )
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        time: datetime,
+        duration_ms: float,
+        site_id: str | None,
+        operation: str | None,
+        prefix: str | None,
+        method: str,
+        path: str,
+        query: str,
+        request_headers: Headers,
+        request_body: bytes,
+        request_truncated: bool,
+        status: int,
+        response_headers: Headers,
+        response_body: bytes,
+        response_truncated: bool,
+        error_code: str | None = None,
+        fault: Json | None = None,
+        rules_relaxed: list[Json] | None = None,
+        seq: int = 0,
+        record: Json | None = None,
+    ) -> None:
+        self.time = time
+        self.duration_ms = duration_ms
+        self.site_id = site_id
+        self.operation = operation
+        self.prefix = prefix
+        self.method = method
+        self.path = path
+        self.query = query
+        self.request_headers = request_headers
+        self.request_body = request_body
+        self.request_truncated = request_truncated
+        self.status = status
+        self.response_headers = response_headers
+        self.response_body = response_body
+        self.response_truncated = response_truncated
+        self.error_code = error_code
+        self.fault = fault
+        self.rules_relaxed = rules_relaxed
+        self.seq = seq
+        #: A restored entry is the record it was dumped as (`restored`).
+        self.record = record
+        self.size = self._measure()
+
+    def _measure(self) -> int:
         if self.record is not None:
-            self.size = ENTRY_OVERHEAD + len(orjson.dumps(self.record))
-            return
+            return ENTRY_OVERHEAD + len(orjson.dumps(self.record))
         headers = chain(*self.request_headers, *self.response_headers)
-        self.size = (
+        return (
             ENTRY_OVERHEAD
             + len(self.path)
             + len(self.query)
@@ -116,6 +164,13 @@ class Entry:
             + (200 if self.fault else 0)
             + 200 * len(self.rules_relaxed or ())
         )
+
+    def replace(self, **changes: Any) -> Entry:
+        """A copy with `changes` (keyword arguments of the constructor),
+        measured again."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        del values["size"]  # measured, not given
+        return Entry(**{**values, **changes})
 
     @property
     def request_id(self) -> str | None:

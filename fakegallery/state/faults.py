@@ -20,7 +20,6 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
 from .globs import path_matches
@@ -42,15 +41,20 @@ class Call(NamedTuple):
     site_id: str | None
 
 
-@dataclass(slots=True)
 class FaultRule:
-    """One rule; `spec` is the validated JSON it was made from."""
+    """One rule; `spec` is the validated JSON it was made from. `seen` and
+    `hits` count the calls it matched and acted on."""
 
-    id: str
-    spec: Json
-    rng: random.Random
-    seen: int = 0
-    hits: int = 0
+    __slots__ = ("hits", "id", "rng", "seen", "spec")
+
+    def __init__(
+        self, id: str, spec: Json, rng: random.Random, seen: int = 0, hits: int = 0
+    ) -> None:
+        self.id = id
+        self.spec = spec
+        self.rng = rng
+        self.seen = seen
+        self.hits = hits
 
     @property
     def match(self) -> Json:
@@ -98,14 +102,16 @@ class FaultRule:
         }
 
 
-@dataclass(slots=True)
 class Decision:
     """What the firing rules do to one call."""
 
-    rules: list[FaultRule] = field(default_factory=list)
-    delay_ms: int = 0
-    #: the rule whose answer or connection fault ends the call, if any
-    answer: FaultRule | None = None
+    __slots__ = ("answer", "delay_ms", "rules")
+
+    def __init__(self) -> None:
+        self.rules: list[FaultRule] = []
+        self.delay_ms = 0
+        #: the rule whose answer or connection fault ends the call, if any
+        self.answer: FaultRule | None = None
 
     def record(self) -> Json:
         """The journal's `fault` field."""

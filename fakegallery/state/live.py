@@ -5,7 +5,6 @@ the views and actions are in live/. A component."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
 from ..errors import WidgetNotFound
@@ -23,10 +22,14 @@ class Widget(NamedTuple):
     connected_gallery_id: str | None = None
 
 
-@dataclass(slots=True)
 class _LiveSite:
-    widgets: dict[str, Widget] = field(default_factory=dict)  # creation order
-    published: bool = True  # sites are published unless told otherwise
+    __slots__ = ("published", "widgets")
+
+    def __init__(
+        self, widgets: dict[str, Widget] | None = None, published: bool = True
+    ) -> None:
+        self.widgets: dict[str, Widget] = widgets or {}  # creation order
+        self.published = published  # sites are published unless told otherwise
 
 
 class LiveModel:

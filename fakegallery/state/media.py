@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
 from ..errors import MediaNotFound
@@ -93,10 +92,14 @@ def _size(media: Media) -> int:
     return len(media.data) if media.data is not None else 0
 
 
-@dataclass(slots=True)
 class _Library:
-    media: dict[str, Media] = field(default_factory=dict)  # upload order
-    prefix: str | None = None  # the owner part of the site's Wix media ids
+    __slots__ = ("media", "prefix")
+
+    def __init__(
+        self, media: dict[str, Media] | None = None, prefix: str | None = None
+    ) -> None:
+        self.media: dict[str, Media] = media or {}  # upload order
+        self.prefix = prefix  # the owner part of the site's Wix media ids
 
 
 class MediaLibrary:

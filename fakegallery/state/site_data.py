@@ -5,26 +5,37 @@ No lock of its own: `MemoryStore` calls it under the fake's lock."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from .ordering import GalleryOrder, ItemOrder
 from .records import Gallery, Item, gallery_bytes, item_bytes
 
 
-@dataclass(slots=True)
 class SiteData:
-    galleries: dict[str, Gallery] = field(default_factory=dict)
-    items: dict[str, dict[str, Item]] = field(default_factory=dict)
-    #: gallery → its items in order; the direction follows the site's
-    #: ITEM_SORT_DESC when read (`MemoryStore._order`).
-    ordered: dict[str, ItemOrder] = field(default_factory=dict)
-    gallery_order: GalleryOrder = field(default_factory=GalleryOrder)
-    #: Every gallery and item id of the site: `has_id` in O(1).
-    ids: set[str] = field(default_factory=set)
-    #: What the site's galleries and items count for MAX_STORED_BYTES.
-    bytes: int = 0
-    #: Changes on every write to the site (see `MemoryStore.stamp`).
-    stamp: int = 0
+    """The maps and indexes of one site, changed in place by the methods below."""
+
+    __slots__ = (
+        "bytes",
+        "galleries",
+        "gallery_order",
+        "ids",
+        "items",
+        "ordered",
+        "stamp",
+    )
+
+    def __init__(self) -> None:
+        self.galleries: dict[str, Gallery] = {}
+        self.items: dict[str, dict[str, Item]] = {}
+        #: gallery → its items in order; the direction follows the site's
+        #: ITEM_SORT_DESC when read (`MemoryStore._order`).
+        self.ordered: dict[str, ItemOrder] = {}
+        self.gallery_order = GalleryOrder()
+        #: Every gallery and item id of the site: `has_id` in O(1).
+        self.ids: set[str] = set()
+        #: What the site's galleries and items count for MAX_STORED_BYTES.
+        self.bytes = 0
+        #: Changes on every write to the site (see `MemoryStore.stamp`).
+        self.stamp = 0
 
     def add_gallery(self, gallery: Gallery) -> int:
         """Store and index the gallery; returns the stored bytes it adds."""

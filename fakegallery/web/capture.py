@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -206,8 +205,7 @@ class JournalSink:
         request, response = entry.request_body, entry.response_body
         if len(request) > limit or len(response) > limit:
             # a copy: other sinks (the wire log) keep the whole bodies
-            entry = replace(
-                entry,
+            entry = entry.replace(
                 request_body=request[:limit],
                 request_truncated=entry.request_truncated or len(request) > limit,
                 response_body=response[:limit],

@@ -3,9 +3,8 @@ them and the control plane shows them (docs/webhooks.md#the-delivery-log)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -24,8 +23,7 @@ ENTRY_OVERHEAD = 400
 ATTEMPT_OVERHEAD = 100
 
 
-@dataclass(slots=True)
-class Attempt:
+class Attempt(NamedTuple):
     """One POST: when (the fake's clock), how long, and the HTTP status or
     the error (timeout, connection refused, ...); `response` is the start of
     a non-2xx answer's body."""
@@ -61,25 +59,62 @@ class Attempt:
         )
 
 
-@dataclass(slots=True)
 class Delivery:
-    id: str
-    webhook_id: str
-    url: str
-    event_id: str
-    event_type: str
-    site_id: str
-    #: The JWT's `data` claim (envelope.payload), fixed at the event.
-    payload: str
-    created_at: str
-    #: When the next attempt is due on the fake's clock; None once finished.
-    next_attempt_at: datetime | None
-    state: str = PENDING
-    attempts: list[Attempt] = field(default_factory=list)
-    #: The exact JWT of the last attempt.
-    token: str | None = None
-    redelivery_of: str | None = None
-    in_flight: bool = False
+    """One event sent to one subscription: its state, its attempts and the
+    exact token of the last one. Changed in place as attempts are made (a
+    plain slotted class, see state/entries.py's Entry)."""
+
+    __slots__ = (
+        "attempts",
+        "created_at",
+        "event_id",
+        "event_type",
+        "id",
+        "in_flight",
+        "next_attempt_at",
+        "payload",
+        "redelivery_of",
+        "site_id",
+        "state",
+        "token",
+        "url",
+        "webhook_id",
+    )
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        webhook_id: str,
+        url: str,
+        event_id: str,
+        event_type: str,
+        site_id: str,
+        payload: str,
+        created_at: str,
+        next_attempt_at: datetime | None,
+        state: str = PENDING,
+        attempts: list[Attempt] | None = None,
+        token: str | None = None,
+        redelivery_of: str | None = None,
+    ) -> None:
+        self.id = id
+        self.webhook_id = webhook_id
+        self.url = url
+        self.event_id = event_id
+        self.event_type = event_type
+        self.site_id = site_id
+        #: The JWT's `data` claim (envelope.payload), fixed at the event.
+        self.payload = payload
+        self.created_at = created_at
+        #: When the next attempt is due on the fake's clock; None once finished.
+        self.next_attempt_at = next_attempt_at
+        self.state = state
+        self.attempts: list[Attempt] = attempts if attempts is not None else []
+        #: The exact JWT of the last attempt.
+        self.token = token
+        self.redelivery_of = redelivery_of
+        self.in_flight = False
 
     @property
     def size(self) -> int:
