@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import os
 import selectors
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    import subprocess
 
 Outcome = tuple[str, int | None, str | None, str | None]
 
@@ -50,6 +52,8 @@ class SenderProcess:
         self._selector: selectors.BaseSelector | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
+        import subprocess  # on the first webhook: not a cost of every start
+
         # The child imports this package from where the parent found it.
         root = str(Path(__file__).resolve().parents[3])
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
@@ -101,6 +105,8 @@ class SenderProcess:
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        import subprocess
+
         try:
             if proc.stdin is not None:
                 proc.stdin.close()
