@@ -54,12 +54,13 @@ def optional_str(key: str, value: Any) -> str | None:
     return value.strip()
 
 
-_GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+# Patterns are compiled when a setting needs them (re's cache), not at every start.
+_GUID = r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
 
 
 def site_id(key: str, value: Any) -> str | None:
     text = optional_str(key, value)
-    if text is not None and not _GUID.fullmatch(text):
+    if text is not None and not re.fullmatch(_GUID, text):
         raise SettingsError(f"{key} must be a site id (a GUID) or null, not {value!r}")
     return text
 
@@ -87,14 +88,14 @@ def choice(choices: tuple[str, ...]) -> Any:
     return parse
 
 
-_RATE = re.compile(r"\s*([0-9]+)\s*/\s*([0-9]*)\s*([smh])\s*")
+_RATE = r"\s*([0-9]+)\s*/\s*([0-9]*)\s*([smh])\s*"
 
 
 def rate_limit(key: str, value: Any) -> tuple[int, float] | None:
     """``"20/s"``, ``"100/m"``, ``"5/10s"`` (calls per period) or null."""
     if value is None:
         return None
-    match = _RATE.fullmatch(value) if isinstance(value, str) else None
+    match = re.fullmatch(_RATE, value) if isinstance(value, str) else None
     if match is None or min(int(match.group(1)), int(match.group(2) or 1)) < 1:
         raise SettingsError(
             f'{key} must be calls per period such as "20/s", "100/m" or '
@@ -121,10 +122,10 @@ def host_names(key: str, value: Any) -> tuple[str, ...]:
     ):
         raise SettingsError(f'{key} must be a list of host names, or "*"')
     hosts = tuple(v.strip().lower() for v in value if v.strip())
-    bad = [h for h in hosts if h != "*" and not _HOST.fullmatch(h)]
+    bad = [h for h in hosts if h != "*" and not re.fullmatch(_HOST, h)]
     if bad:
         raise SettingsError(f"{key}: {bad[0]!r} is not a host name (no port or scheme)")
     return hosts
 
 
-_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)")
+_HOST = r"(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)"

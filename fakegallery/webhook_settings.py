@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 #: answers; "async": by a background sender; "paused": on flush only.
 DELIVERY_MODES = ("sync", "async", "paused")
 
-_GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_GUID = r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"  # compiled on use
 _EXAMPLE = "11111111-2222-4333-8444-555555555555"
 
 
 def guid(key: str, value: Any, error: type[Exception]) -> str:
-    if not isinstance(value, str) or not _GUID.fullmatch(value.strip()):
+    if not isinstance(value, str) or not re.fullmatch(_GUID, value.strip()):
         raise error(f"{key} must be a GUID such as {_EXAMPLE}, not {value!r}")
     return value.strip().lower()
 

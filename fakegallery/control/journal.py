@@ -30,7 +30,7 @@ FILTERS = (
 )
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
-_STATUS = re.compile(r"([1-5])([0-9][0-9]|xx)")
+_STATUS = r"([1-5])([0-9][0-9]|xx)"  # compiled on first use
 OPERATION_IDS = tuple(BY_ID)
 
 
@@ -74,7 +74,7 @@ def _query() -> Query:
     status = _arg("status")
     exact = status_class = None
     if status is not None:
-        match = _STATUS.fullmatch(status.lower())
+        match = re.fullmatch(_STATUS, status.lower())
         if match is None:
             raise InvalidArgument.one(
                 "status", "must be a status such as 404, or a class such as 4xx", FORMAT

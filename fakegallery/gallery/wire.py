@@ -17,10 +17,9 @@ from typing import Any
 
 from ..state.media import MEDIA_URL
 
-_YOUTUBE = re.compile(
-    r"^(https?:)?//([a-z0-9-]+\.)*(youtube\.com|youtu\.be)(/|$)", re.I
-)
-_VIMEO = re.compile(r"^(https?:)?//([a-z0-9-]+\.)*vimeo\.com(/|$)", re.I)
+# Patterns are compiled on first use (re's cache), not at every start.
+_YOUTUBE = r"(?i)^(https?:)?//([a-z0-9-]+\.)*(youtube\.com|youtu\.be)(/|$)"
+_VIMEO = r"(?i)^(https?:)?//([a-z0-9-]+\.)*vimeo\.com(/|$)"
 MEDIA_TYPES = {"image": "IMAGE", "video": "VIDEO", "text": "TEXT"}
 
 # Key order of each message, as real answers send them (docs/behaviour.md §4.2).
@@ -254,9 +253,9 @@ def video_type(video_id: str, url: str) -> str:
     from the URL's host."""
     if video_id:
         return "WIX_MEDIA"
-    if _YOUTUBE.match(url):
+    if re.match(_YOUTUBE, url):
         return "YOUTUBE"
-    if _VIMEO.match(url):
+    if re.match(_VIMEO, url):
         return "VIMEO"
     return "UNDEFINED"
 

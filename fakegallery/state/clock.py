@@ -26,7 +26,8 @@ Json = dict[str, Any]
 # RFC 3339 §5.6 date-time: a date, `T` (or `t`/space), a time with optional
 # fraction, and `Z` or a numeric offset. Python's fromisoformat alone also takes
 # dates without a time, week dates and missing offsets.
-_RFC3339 = re.compile(
+# (compiled on first use, by re's cache)
+_RFC3339 = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
     r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
@@ -42,7 +43,7 @@ def parse_time(text: str) -> datetime:
     """Parse an RFC3339 instant (``Z`` or an offset) to an aware UTC datetime.
     Anything else, or an instant outside the years 1–9999 in UTC, is a
     ValueError saying what is expected."""
-    if not isinstance(text, str) or not _RFC3339.fullmatch(text.strip()):
+    if not isinstance(text, str) or not re.fullmatch(_RFC3339, text.strip()):
         raise ValueError(
             f"{text!r} is not an RFC3339 date-time such as 2026-01-02T03:04:05Z"
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_TOKEN = re.compile(r"\*\*|\*|\?|\{[^/{}]*\}")
+_TOKEN = r"\*\*|\*|\?|\{[^/{}]*\}"  # compiled on first use
 _PARTS = {"**": ".*", "*": "[^/]*", "?": "[^/]"}
 
 
@@ -21,7 +21,7 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
     """The regular expression of a path pattern (cached)."""
     out: list[str] = []
     last = 0
-    for token in _TOKEN.finditer(pattern):
+    for token in re.finditer(_TOKEN, pattern):
         out.append(re.escape(pattern[last : token.start()]))
         text = token.group()
         out.append(_PARTS.get(text, "[^/]+"))

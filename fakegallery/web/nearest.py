@@ -16,8 +16,9 @@ from collections.abc import Iterable
 
 MAX_PATH = 512
 THRESHOLD = 0.75
-_PLACEHOLDER = re.compile(r"^\{[^/{}]+\}$")
-_ID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+# compiled on the first unknown route, by re's cache
+_PLACEHOLDER = r"\{[^/{}]+\}"
+_ID = r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
 #: what a placeholder and an id-like segment both become before comparing
 _ANY = "{}"
 
@@ -33,7 +34,7 @@ class RouteHints:
         """``"GET /pro-gallery/v2/galleries"`` or None when nothing is close."""
         if len(path) > MAX_PATH or not path:
             return None
-        segments = [_ANY if _ID.match(seg) else seg for seg in path.split("/")]
+        segments = [_ANY if re.fullmatch(_ID, seg) else seg for seg in path.split("/")]
         path = "/".join(segments)
         best: tuple[float, int, str] | None = None
         for route_method, template in self.routes:
@@ -54,6 +55,6 @@ def _fill(template: str, segments: list[str]) -> str:
     parts = template.split("/")
     aligned = len(parts) == len(segments)
     return "/".join(
-        (segments[i] if aligned else _ANY) if _PLACEHOLDER.match(part) else part
+        (segments[i] if aligned else _ANY) if re.fullmatch(_PLACEHOLDER, part) else part
         for i, part in enumerate(parts)
     )
