@@ -6,7 +6,7 @@ serve` with the shipped fixtures, each answering a first API read
 (listGalleries of the default site). The figure is the median over rounds of
 (variant ÷ the reference in the same round).
 
-    python benchmarks/cold.py [--rounds 9]
+    python benchmarks/cold.py [--rounds 21]
 
 `python -X importtime -c "import fakegallery.cli"` shows where import time goes.
 """
@@ -174,7 +174,7 @@ def show(result: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument(
         "--baseline", default=None, help="a checkout of another version, side by side"
     )

@@ -40,7 +40,7 @@ FULL = {
     "scale": {"sizes": [10, 1000, 10000, 100000], "rounds": 7, "count": 30},
     "bulk": {"sizes": [1000, 10000, 100000], "rounds": 3},
     "memory": {"items": [10000, 100000], "events": 10000},
-    "cold": {"rounds": 11},
+    "cold": {"rounds": 21},
     "suite": {"tests": 200, "rounds": 3},
 }
 QUICK = {
