@@ -1,7 +1,8 @@
 """Bulk operations, per item, at several sizes: linear means the cost per item
 stays flat as n grows. Each operation runs once per size per round (sizes
-interleaved); the figure is the median over rounds of (µs per item at n ÷ µs
-per item at the smallest n).
+interleaved; a size a tenth of the largest or less runs several times and the
+round takes the median); the figure is the median over rounds of (µs per item
+at n ÷ µs per item at the smallest n).
 
 - fixture load: validate a fixture document of n items and store it
 - import (store only): store an already validated gallery of n items
@@ -111,8 +112,13 @@ def measure(
     for index in range(rounds):
         shift = index % len(sizes)
         for n in sizes[shift:] + sizes[:shift]:
-            for op, value in one_round(n).items():
-                seconds[op][n].append(value)
+            # A small size takes milliseconds, so one sample of it is mostly
+            # noise and so would be the ratio it is the base of: a round
+            # takes the median of several (up to 9; one at the largest size).
+            repeats = min(9, max(1, max(sizes) // (10 * n)))
+            samples = [one_round(n) for _ in range(repeats)]
+            for op in OPERATIONS:
+                seconds[op][n].append(statistics.median(s[op] for s in samples))
         progress(f"bulk round {index + 1}/{rounds}")
     rows: dict[str, Any] = {}
     smallest = sizes[0]
