@@ -347,10 +347,24 @@ def test_demo_unwritable_out_exit_2(tmp_path: Path) -> None:
     assert result.stderr.startswith("fakegallery: error: cannot write")
 
 
+def _command(names: tuple[str, ...]) -> click.Command:
+    """The command a command line names, loading lazy ones as `fakegallery` does."""
+    command: click.Command = main
+    ctx = click.Context(main)
+    for name in names:
+        assert isinstance(command, click.Group)
+        found = command.get_command(ctx, name)
+        assert found is not None, names
+        command = found
+    return command
+
+
 def _commands() -> list[tuple[str, ...]]:
-    """Every command line, subcommands of groups (`parity check`) included."""
+    """Every command line, the lazily loaded commands (`demo`, `export`, …) and
+    subcommands of groups (`parity check`) included."""
     found: list[tuple[str, ...]] = []
-    for name, command in sorted(main.commands.items()):
+    for name in main.list_commands(click.Context(main)):
+        command = _command((name,))
         if isinstance(command, click.Group):
             found += [(name, sub) for sub in sorted(command.commands)]
         else:
@@ -358,12 +372,14 @@ def _commands() -> list[tuple[str, ...]]:
     return found
 
 
+def test_every_command_is_listed() -> None:
+    names = {line[0] for line in _commands()}
+    assert names == {"demo", "export", "import", "parity", "serve"}
+
+
 @pytest.mark.parametrize("names", _commands(), ids=" ".join)
 def test_help_every_option_explained(names: tuple[str, ...]) -> None:
-    command: click.Command = main
-    for name in names:
-        assert isinstance(command, click.Group)
-        command = command.commands[name]
+    command = _command(names)
     result = CliRunner().invoke(main, [*names, "--help"])
     assert result.exit_code == 0
     assert command.help, f"{names} has no help text"
