@@ -17,11 +17,11 @@ import functools
 import random
 import uuid
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import orjson
 
+from ...config import NOTHING
 from ...state.clock import Ids
 from ...state.events import Event
 
@@ -52,7 +52,7 @@ class AppIdentity(NamedTuple):
     app_id: str
     account_id: str
     seed: int
-    instance_ids: Mapping[str, str] = MappingProxyType({})
+    instance_ids: Mapping[str, str] = NOTHING
 
     @classmethod
     def create(
