@@ -1,5 +1,5 @@
 """The dashboard's pages on big data (docs/dashboard.md#size), as ratios to the
-floor F (see bench_plugin.py, whose floor server and timer this reuses): the
+floor F in interleaved rounds (common.py): the
 250-item gallery of the shipped `large` fixture, and the Activity page's data
 with a full 10,000-entry request journal.
 
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from common import floor_server, timed
+from common import interleave, repeat
 
 from fakegallery import create_app, get_fake
 from fakegallery.testing.server import FakeGalleryServer
@@ -74,19 +74,17 @@ def main(rounds: int = 7, count: int = 30) -> None:
     assert first.text.count('class="tile"') == 100
     etag = session.get(ui + "?fragment=1").headers["ETag"]
     middle = journal.seq - JOURNAL_ENTRIES // 2
-    sizes: dict[str, int] = {}
 
-    def fetch(url: str, status: int = 200, **headers: str) -> Callable[[], object]:
-        def call() -> object:
+    def fetch(url: str, status: int = 200, **headers: str) -> Callable[[], bytes]:
+        def call() -> bytes:
             response = session.get(url, headers=headers)
             assert response.status_code == status, (url, response.status_code)
-            sizes[url] = len(response.content)
             return response.content
 
         return call
 
     requests_url = f"{server.url}/_fake/requests"
-    variants: dict[str, Callable[[], object]] = {
+    variants: dict[str, Callable[[], bytes]] = {
         "gallery page 1 of 3 (100 tiles)": fetch(ui),
         "gallery page 3 of 3 (50 tiles)": fetch(ui + "?page=3"),
         "gallery grid poll, unchanged (304)": fetch(
@@ -102,32 +100,19 @@ def main(rounds: int = 7, count: int = 30) -> None:
         ),
         "newest 1,000 at once (no server paging)": fetch(f"{requests_url}?limit=1000"),
     }
-    floor_url, stop_floor = floor_server()
-    floor = requests.Session()
-    floor.trust_env = False
-
-    def ping() -> object:
-        return floor.get(floor_url + "/ping").json()
-
-    for call in (ping, *variants.values()):
-        timed(call, 5)
-    ratios: dict[str, list[float]] = {name: [] for name in variants}
-    floors = []
-    for _ in range(rounds):
-        f = timed(ping, count)
-        floors.append(f)
-        for name, call in variants.items():
-            ratios[name].append(timed(call, count) / f)
-    f_median = statistics.median(floors)
+    run = interleave(
+        {name: repeat(call) for name, call in variants.items()}, rounds, count
+    )
+    f_median = statistics.median(run.floors)
     print(f"F = {f_median * 1e6:.0f} µs; medians of {rounds} rounds × {count} requests")
-    for (name, values), size in zip(ratios.items(), sizes.values(), strict=True):
-        ratio = statistics.median(values)
+    for name, call in variants.items():
+        ratio = run.ratio(name)
+        size = len(call())
         print(
             f"{name:44} {ratio:7.2f} F  ({ratio * f_median * 1e3:6.1f} ms, "
             f"{size / 1e3:5.0f} kB)"
         )
     server.stop()
-    stop_floor()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 
 import requests
-from common import floor_server, timed
+from common import interleave, repeat
 
 from fakegallery import create_app, get_fake
 from fakegallery.seeding import demo, fixtures
@@ -58,8 +58,6 @@ def main(rounds: int = 7, count: int = 150) -> None:
     gallery_path = f"/pro-gallery/v2/galleries/{gallery['id']}?itemLimit=100"
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log
-    floor_url, stop_floor = floor_server()
-    floor = requests.Session()  # perf.md's F: a default Session
     server = FakeGalleryServer(app).start()
     over_http = requests.Session()
     over_http.trust_env = False  # as the `fakegallery` fixture's client
@@ -80,28 +78,20 @@ def main(rounds: int = 7, count: int = 150) -> None:
         "transport: GET one item": get(direct, server.url + item_path),
         "transport: GET 100-item gallery": get(direct, server.url + gallery_path),
     }
-    ping = get(floor, floor_url + "/ping")
-    for call in (ping, *variants.values()):  # warm up
-        timed(call, 20)
-    floors: list[float] = []
-    ratios: dict[str, list[float]] = {name: [] for name in variants}
-    absolute: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(rounds):
-        f = timed(ping, count)
-        floors.append(f)
-        for name, call in variants.items():
-            value = timed(call, count)
-            absolute[name].append(value)
-            ratios[name].append(value / f)
+    run = interleave(
+        {name: repeat(call) for name, call in variants.items()},
+        rounds,
+        count,
+        warmup=20,
+    )
     server.stop()
-    stop_floor()
     lifecycle_s = lifecycle(rounds)
-    f_median = statistics.median(floors)
-    print(f"F = {f_median * 1e6:.0f} µs (median of {rounds} rounds × {count})")
+    f_median = statistics.median(run.floors)
+    print(f"F = {run.floor_micros:.0f} µs (median of {rounds} rounds × {count})")
     print(f"{'operation':36} {'median µs':>10} {'× F':>6}")
     for name in variants:
-        micros = statistics.median(absolute[name]) * 1e6
-        print(f"{name:36} {micros:10.0f} {statistics.median(ratios[name]):6.2f}")
+        figure = run.figures[name]
+        print(f"{name:36} {figure.micros:10.0f} {figure.ratio:6.2f}")
     names = ("create_app (no fixtures)", "server start (→ first 200)", "server stop")
     for name, seconds in zip(names, lifecycle_s, strict=True):
         print(f"{name:36} {seconds * 1e6:10.0f} {seconds / f_median:6.2f}")

@@ -1,5 +1,5 @@
-"""The rest of perf.md's targets, as ratios to the floor F (see bench_plugin.py,
-whose floor server and timer this reuses):
+"""The rest of perf.md's targets, as ratios to the floor F (common.py,
+interleaved rounds and medians):
 
 T2 POST/PATCH one item · T3/T9 per-site reset · T5 marginal cost per listed item
 · T8 cold process vs a minimal Flask one · T10 8 client threads · T12 reset of a
@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 
 import requests
-from common import floor_server, timed
+from common import interleave, repeat
 
 from fakegallery import create_app, get_fake
 from fakegallery.seeding import demo, fixtures
@@ -111,29 +111,18 @@ def main(rounds: int = 5, count: int = 100) -> None:
             session.get(f"{base}/galleries?itemLimit=10")
         ),
     }
-    floor_url, stop_floor = floor_server()
-    floor = requests.Session()
-
-    def ping() -> object:
-        return floor.get(floor_url + "/ping").json()
-
-    for call in (ping, *variants.values()):
-        timed(call, 10)
-    ratios: dict[str, list[float]] = {name: [] for name in variants}
-    floors = []
-    for _ in range(rounds):
-        f = timed(ping, count)
-        floors.append(f)
-        for name, call in variants.items():
-            ratios[name].append(timed(call, count) / f)
-    f_median = statistics.median(floors)
-    print(f"F = {f_median * 1e6:.0f} µs")
-    for name, values in ratios.items():
-        print(f"{name:34} {statistics.median(values):6.2f} F")
-    per_item = (
-        statistics.median(ratios["list 10 galleries × 10 items"])
-        - statistics.median(ratios["list 10 galleries × 1 item"])
-    ) / 90
+    run = interleave(
+        {name: repeat(call) for name, call in variants.items()},
+        rounds,
+        count,
+        warmup=10,
+    )
+    f_median = statistics.median(run.floors)
+    print(f"F = {run.floor_micros:.0f} µs")
+    for name in variants:
+        print(f"{name:34} {run.ratio(name):6.2f} F")
+    many, few = "list 10 galleries × 10 items", "list 10 galleries × 1 item"
+    per_item = (run.ratio(many) - run.ratio(few)) / 90
     print(f"{'T5 marginal cost per listed item':34} {per_item:6.3f} F")
 
     get_item = variants["T2 PATCH one item"]
@@ -141,7 +130,6 @@ def main(rounds: int = 5, count: int = 100) -> None:
     eight = threaded_rate(get_item, 8, count // 4 or 1)
     print(f"{'T10 8 threads / 1 thread req/s':34} {eight / one:6.2f}")
     server.stop()
-    stop_floor()
 
     big = create_app({"SEED": 3})
     big_fake = get_fake(big)
