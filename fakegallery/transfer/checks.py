@@ -13,6 +13,7 @@ import binascii
 import math
 import random
 import struct
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,14 @@ class Problems:
     def add(self, where: str, text: str, rule: str, **data: Any) -> None:
         self.found.append(FieldViolation(where, text, rule, data))
 
+    def unknown_keys(
+        self, value: Json, known: Container[str], path: str, what: str
+    ) -> None:
+        """An UNKNOWN_FIELD for each key of `value` that is not `known`."""
+        for key in value:
+            if key not in known:
+                self.add(at(path, key), f"is not a key of {what}", UNKNOWN_FIELD)
+
     def take(self, error: InvalidArgument) -> None:
         self.found.extend(error.violations)
 
@@ -84,9 +93,7 @@ def check_document(fake: FakeGallery, raw: Any, mode: str) -> Checked:
         problems.raise_any()
     parts = {c.name: c for c in extra_parts(fake)}
     known = {"format", "version", "clock", "ids", "sites", *parts}
-    for key in raw:
-        if key not in known:
-            problems.add(key, "is not a key of an export document", UNKNOWN_FIELD)
+    problems.unknown_keys(raw, known, "", "an export document")
     if raw.get("format") != DOCUMENT_FORMAT:
         rule = FORMAT if "format" in raw else REQUIRED_FIELD
         problems.add("format", f'must be "{DOCUMENT_FORMAT}"', rule)
@@ -202,9 +209,7 @@ def _clock(value: Any, problems: Problems) -> Json | None:
     if not isinstance(value, dict):
         problems.add("clock", "must be an object", FORMAT, type="object")
         return None
-    for key in value:
-        if key not in ("frozenAt", "lastSortOrder"):
-            problems.add(f"clock.{key}", "is not a key of the clock", UNKNOWN_FIELD)
+    problems.unknown_keys(value, ("frozenAt", "lastSortOrder"), "clock", "the clock")
     frozen = value.get("frozenAt")
     if frozen is not None:
         try:
@@ -232,9 +237,7 @@ def _ids(value: Any, problems: Problems) -> Json | None:
     if not isinstance(value, dict):
         problems.add("ids", "must be an object", FORMAT, type="object")
         return None
-    for key in value:
-        if key not in ("seed", "entities"):
-            problems.add(f"ids.{key}", "is not a key of ids", UNKNOWN_FIELD)
+    problems.unknown_keys(value, ("seed", "entities"), "ids", "ids")
     seed = value.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, int) or abs(seed) >= 2**63:
         problems.add("ids.seed", "must be a 64-bit integer", FORMAT, type="integer")
