@@ -194,17 +194,17 @@ def _load(plan: _Plan, data: Any) -> dict[str, Any]:
             shuffled = True
         last = place[name]
         field = entry.field
+        if entry.kind == _LEAF and not entry.direct:
+            out[name] = field.deserialize(value, name, data)
+            continue
+        # Field.deserialize without its bookkeeping: None, then the type, then
+        # each validator (a failure refuses: marshmallow reports it).
+        if value is None:
+            if not field.allow_none:
+                raise _Refused
+            out[name] = None
+            continue
         if entry.kind == _LEAF:
-            if not entry.direct:
-                out[name] = field.deserialize(value, name, data)
-                continue
-            # Field.deserialize without its bookkeeping: None, then the type,
-            # then each validator (a failure refuses: marshmallow reports it).
-            if value is None:
-                if not field.allow_none:
-                    raise _Refused
-                out[name] = None
-                continue
             if entry.inner is not None:  # a list of leaves: JSON arrays only here
                 if type(value) is not list:
                     raise _Refused
@@ -216,11 +216,6 @@ def _load(plan: _Plan, data: Any) -> dict[str, Any]:
                 if validator(value) is False:
                     raise _Refused
             out[name] = value
-            continue
-        if value is None:
-            if not field.allow_none:
-                raise _Refused
-            out[name] = None
             continue
         assert entry.plan is not None
         if entry.kind == _NESTED:
