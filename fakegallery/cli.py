@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_options import parse_settings, warn_if_exposed
+from .cli_options import fail, parse_settings, warn_if_exposed
 from .errors import FakeGalleryError, StorageFailed
 
 if TYPE_CHECKING:
@@ -25,12 +25,6 @@ if TYPE_CHECKING:
 
 #: Seconds a stopping server gives requests in flight.
 STOP_TIMEOUT = 5
-
-
-def fail(message: str) -> NoReturn:
-    """End a command with a one-line message and exit code 2, no traceback."""
-    click.echo(f"fakegallery: error: {message}", err=True)
-    sys.exit(2)
 
 
 class _Commands(click.Group):
@@ -223,7 +217,7 @@ def serve(
         from .app import create_app, get_fake
         from .web import serving
 
-        config: dict[str, Any] = dict(parse_settings(settings, fail))
+        config: dict[str, Any] = dict(parse_settings(settings))
         if seed is not None:
             config["SEED"] = seed
         if connection_limit is not None:

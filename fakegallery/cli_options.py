@@ -1,16 +1,23 @@
-"""Helpers of the `serve` command: `--config` pairs (also the pytest plugin's
-`--fakegallery-config`) and the warning for a server reachable beyond
-loopback."""
+"""Helpers of the command line: the one-line failure every command ends with,
+`--config` pairs (also the pytest plugin's `--fakegallery-config`) and the
+warning for a server reachable beyond loopback."""
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 import click
 
 from .config import SettingsError
+
+
+def fail(message: str) -> NoReturn:
+    """End a command with a one-line message and exit code 2, no traceback."""
+    click.echo(f"fakegallery: error: {message}", err=True)
+    sys.exit(2)
 
 
 def warn_if_exposed(host: str, token: str | None = None) -> None:
@@ -27,9 +34,7 @@ def warn_if_exposed(host: str, token: str | None = None) -> None:
         click.echo(f"fakegallery: warning: {exposure_warning(host)}", err=True)
 
 
-def parse_settings(
-    pairs: tuple[str, ...], fail: Callable[[str], NoReturn]
-) -> list[tuple[str, Any]]:
+def parse_settings(pairs: tuple[str, ...]) -> list[tuple[str, Any]]:
     """`--config KEY=JSON` pairs; a value that is not JSON is a bare string
     (parse_assignments, which the pytest plugin's option uses too)."""
     try:

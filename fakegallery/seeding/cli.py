@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
+from ..cli_options import fail
 from ..errors import FakeGalleryError
 from . import demo, fixtures
 from .fixtures import FixtureError
-
-
-def fail(message: str) -> NoReturn:
-    """End the command with a one-line message and exit code 2."""
-    click.echo(f"fakegallery: error: {message}", err=True)
-    sys.exit(2)
 
 
 @click.command("demo")

@@ -8,11 +8,12 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 import orjson
 
+from ..cli_options import fail
 from ..errors import InvalidArgument
 
 if TYPE_CHECKING:
@@ -20,12 +21,6 @@ if TYPE_CHECKING:
 
 DEFAULT_URL = "http://127.0.0.1:5000"
 TIMEOUT = 600.0  # seconds: a large import can take a while on a slow machine
-
-
-def _fail(message: str) -> NoReturn:
-    from ..cli import fail
-
-    fail(message)
 
 
 def _said(error: InvalidArgument) -> str:
@@ -49,9 +44,9 @@ def import_at_start(path: Path) -> Callable[[FakeGallery], None]:
     try:
         raw = orjson.loads(path.read_bytes())
     except OSError as exc:
-        _fail(f"cannot read {path}: {exc.strerror or exc}")
+        fail(f"cannot read {path}: {exc.strerror or exc}")
     except orjson.JSONDecodeError as exc:
-        _fail(f"{path}: not valid JSON: {exc}")
+        fail(f"{path}: not valid JSON: {exc}")
 
     def apply(fake: FakeGallery) -> None:
         from . import checks, importing
@@ -100,11 +95,11 @@ def _answer(response: Any, url: str) -> bytes:
         details = error.get("details") or {}
         violations = (details.get("validationError") or {}).get("fieldViolations")
     except (ValueError, AttributeError):
-        _fail(f"{url} answered {response.status_code}: {response.text[:200]}")
+        fail(f"{url} answered {response.status_code}: {response.text[:200]}")
     if violations:
         found = [(str(v.get("field")), str(v.get("description"))) for v in violations]
-        _fail(f"{url} refused it: {_one_line(found)}")
-    _fail(f"{url} answered {response.status_code}: {error.get('message')}")
+        fail(f"{url} refused it: {_one_line(found)}")
+    fail(f"{url} answered {response.status_code}: {error.get('message')}")
 
 
 def _request(method: str, url: str, **kw: Any) -> bytes:
@@ -114,7 +109,7 @@ def _request(method: str, url: str, **kw: Any) -> bytes:
         with _session() as session:
             response = session.request(method, url, timeout=TIMEOUT, **kw)
     except requests.RequestException as exc:
-        _fail(f"cannot reach {url}: {exc}")
+        fail(f"cannot reach {url}: {exc}")
     return _answer(response, url)
 
 
@@ -174,7 +169,7 @@ def _write_atomically(path: Path, body: bytes) -> None:
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        _fail(f"cannot write {path}: {exc.strerror or exc}")
+        fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
 @click.command("import")
@@ -191,7 +186,7 @@ def import_command(file: Path, url: str, sites_only: bool) -> None:
     try:
         body = file.read_bytes()
     except OSError as exc:
-        _fail(f"cannot read {file}: {exc.strerror or exc}")
+        fail(f"cannot read {file}: {exc.strerror or exc}")
     answer = _request(
         "POST",
         url.rstrip("/") + "/_fake/import",
